@@ -4,7 +4,8 @@ does for a library it cannot load), the dispatch keys and guards of `torch._C`, 
 `__torch_function__` guards tv_tensors run ops under, `torch._custom_ops`, the ONNX symbolic
 registry, `torch.fx.wrap`, `torch.jit._script_if_tracing` and `jit.annotations`,
 `torch._dynamo.utils.is_compile_supported`, `torch.ao.quantization`'s stubs, `library.register_fake`
-on an op nobody defined, and `tensor_split`'s overload keywords. None of these tests needs torchvision."""
+on an op nobody defined (kept aside once a C++ library failed to load), and `tensor_split`'s
+overload keywords. None of these tests needs torchvision."""
 
 import copy
 import os
@@ -21,6 +22,18 @@ def _torch():
     except ImportError:
         pytest.skip("PyTorch is not installed")
     return torch
+
+
+@pytest.fixture
+def no_failed_libraries(monkeypatch):
+    """A fresh record of the C++ libraries `load_library` could not load (the package keeps one per process)."""
+    from retrograd.ops import _custom_namespaces
+
+    fresh: list[str] = []
+    monkeypatch.setattr(_custom_namespaces, "unloaded_libraries", fresh)
+    monkeypatch.setattr(rg.library, "unloaded_libraries", fresh)
+    monkeypatch.setattr(rg.library, "_PENDING_FAKES", {})
+    return fresh
 
 
 def test_torch_home_follows_the_environment(monkeypatch, tmp_path):
@@ -51,14 +64,14 @@ def test_tqdm_counts_progress(capsys):
     assert capsys.readouterr().err == "\r25.0%\r50.0%\n"
 
 
-def test_load_library_raises_oserror_and_loads_nothing(tmp_path):
+def test_load_library_raises_oserror_and_loads_nothing(tmp_path, no_failed_libraries):
     path = tmp_path / "_C.so"
     with pytest.raises(OSError, match=f"Could not load this library: {path}"):
         rg.ops.load_library(str(path))
     assert rg.ops.loaded_libraries == set()
 
 
-def test_load_library_vs_torch(tmp_path):
+def test_load_library_vs_torch(tmp_path, no_failed_libraries):
     torch = _torch()
     path = str(tmp_path / "missing.so")
     for m in (rg, torch):
@@ -189,14 +202,32 @@ def test_quant_stubs_vs_torch():
         assert repr(stubs).splitlines()[1] == "  (0): QuantStub()"
 
 
-def test_register_fake_on_an_undefined_op_raises_as_pytorch():
-    with pytest.raises(RuntimeError, match="^operator torchvision::nms does not exist$"):
-        rg.library.register_fake("torchvision::nms")(lambda dets, scores, iou: dets)
+def test_register_fake_on_an_undefined_op_raises_as_pytorch(no_failed_libraries):
+    with pytest.raises(RuntimeError, match="^operator nolib::nms does not exist$"):
+        rg.library.register_fake("nolib::nms")(lambda dets, scores, iou: dets)
     with pytest.raises(AttributeError, match="'_OpNamespace' 'nolib' object has no attribute 'f'"):
         rg.library.register_autograd("nolib::f", lambda ctx, g: g)
 
 
-def test_register_fake_on_an_undefined_op_vs_torch():
+def test_register_fake_after_a_library_failed_to_load_keeps_the_fake(tmp_path, no_failed_libraries):
+    # torchvision without its C++ ops: load_library fails, then its fakes are registered at import
+    with pytest.raises(OSError):
+        rg.ops.load_library(str(tmp_path / "_C.so"))
+    assert no_failed_libraries == [str(tmp_path / "_C.so")]
+
+    def fake(x):
+        return x.new_empty(x.shape)
+
+    assert rg.library.register_fake("tvlib_test::scale")(fake) is fake
+    assert rg.library.register_fake("tvlib_test::other", fake) is fake
+    op = rg.library.custom_op("tvlib_test::scale", lambda x: x * 2, mutates_args=())
+    assert op._fake_fn is fake and rg.library._PENDING_FAKES == {"tvlib_test::other": fake}
+    assert op(rg.tensor([1.0])).tolist() == [2.0]
+    with pytest.raises(AttributeError):
+        rg.library.register_autograd("tvlib_test::other", lambda ctx, g: g)
+
+
+def test_register_fake_on_an_undefined_op_vs_torch(no_failed_libraries):
     torch = _torch()
     for m in (rg, torch):
         with pytest.raises(RuntimeError, match="operator nolib_rg::nms does not exist"):

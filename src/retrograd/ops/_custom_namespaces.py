@@ -37,6 +37,7 @@ def namespace(name: str) -> OpNamespace:
 
 
 loaded_libraries: set[str] = set()  # `torch.ops.loaded_libraries`: PyTorch's is a set too; it stays empty here
+unloaded_libraries: list[str] = []  # the paths `load_library` was asked for: their operators are missing here
 
 
 def load_library(path: str | os.PathLike) -> None:
@@ -46,5 +47,6 @@ def load_library(path: str | os.PathLike) -> None:
     library it cannot load; torchvision and other packages catch it and run without their C++ ops.
     """
     path = os.path.realpath(os.fspath(path))
+    unloaded_libraries.append(path)
     cause = RuntimeError("retrograd cannot load C++ operator libraries (they are built against libtorch)")
     raise OSError(f"Could not load this library: {path}") from cause
