@@ -27,12 +27,16 @@ from urllib.parse import urlparse
 from urllib.request import Request, urlopen
 
 from .serialization import load as _load_file
+from .utils.model_zoo import tqdm  # noqa: F401  (`torch.hub.tqdm`: torchvision's downloads use it)
 
 __all__ = ["download_url_to_file", "get_dir", "help", "list", "load", "load_state_dict_from_url", "set_dir"]
 
 HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")  # `name-<sha256 prefix>.pth`: the prefix check_hash verifies
 _CHUNK = 128 * 1024
 _HUBCONF = "hubconf.py"
+ENV_TORCH_HOME = "TORCH_HOME"
+ENV_XDG_CACHE_HOME = "XDG_CACHE_HOME"
+DEFAULT_CACHE_DIR = "~/.cache"
 _hub_dir: str | None = None
 
 
@@ -49,8 +53,13 @@ def get_dir() -> str:
     """
     if _hub_dir is not None:
         return _hub_dir
-    home = os.path.expanduser(os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch")))
-    return os.path.join(home, "hub")
+    return os.path.join(_get_torch_home(), "hub")
+
+
+def _get_torch_home() -> str:
+    """`$TORCH_HOME`, else `$XDG_CACHE_HOME/torch` (`~/.cache/torch`): torchvision keeps its datasets under it."""
+    cache = os.getenv(ENV_XDG_CACHE_HOME, DEFAULT_CACHE_DIR)
+    return os.path.expanduser(os.getenv(ENV_TORCH_HOME, os.path.join(cache, "torch")))
 
 
 def set_dir(d: str | os.PathLike) -> None:

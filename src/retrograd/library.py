@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .autograd.function import Function
-from .ops._custom_namespaces import namespace
+from .ops._custom_namespaces import namespace, unloaded_libraries
 
 __all__ = ["CustomOpDef", "custom_op", "register_autograd", "register_fake", "register_kernel"]
 
 _OPS: dict[str, CustomOpDef] = {}  # "mylib::scale" -> its definition
+_PENDING_FAKES: dict[str, Callable[..., Any]] = {}  # fake kernels of ops no one has defined yet
 
 
 class CustomOpDef:
@@ -123,6 +124,8 @@ def custom_op(
     def define(f: Callable[..., Any]) -> CustomOpDef:
         space, opname = name.split("::")  # ValueError without the "::", as in PyTorch
         op = CustomOpDef(name, f, mutates_args)
+        if name in _PENDING_FAKES:
+            op.register_fake(_PENDING_FAKES.pop(name))
         _OPS[name] = op
         setattr(namespace(space), opname, op)
         return op
@@ -134,7 +137,7 @@ def _find(op: str | CustomOpDef) -> CustomOpDef:
     if isinstance(op, CustomOpDef):
         return op
     if op not in _OPS:
-        raise ValueError(f"register: no custom operator named {op!r} (define it with custom_op first)")
+        raise RuntimeError(f"operator {op} does not exist")  # PyTorch's words (torchvision without its C++ ops)
     return _OPS[op]
 
 
@@ -143,12 +146,28 @@ def register_autograd(
     lib: Any = None,
 ) -> None:  # fmt: skip
     """`op.register_autograd(backward, setup_context=...)` for an op given by name or definition."""
+    if isinstance(op, str) and op not in _OPS:  # PyTorch looks the name up in `torch.ops` first
+        space, _, name = op.partition("::")
+        raise AttributeError(f"'_OpNamespace' '{space}' object has no attribute '{name}'")
     _find(op).register_autograd(backward, setup_context=setup_context)
 
 
 def register_fake(op: str | CustomOpDef, func: Callable[..., Any] | None = None, /, *, lib: Any = None,
                   _stacklevel: int = 1, allow_override: bool = True) -> Any:  # fmt: skip
-    """`op.register_fake(func)` (a decorator when `func` is omitted)."""
+    """`op.register_fake(func)` (a decorator when `func` is omitted).
+
+    PyTorch raises RuntimeError for an op nobody defined, and so does this, unless a C++ operator
+    library failed to load (`torch.ops.load_library`): PyTorch would have its operators, retrograd
+    never can, so their fakes are kept for an op of that name defined later. torchvision registers
+    fakes for its C++ ops at import, and imports under retrograd because of this.
+    """
+    if isinstance(op, str) and op not in _OPS and unloaded_libraries:
+
+        def keep(fn: Callable[..., Any]) -> Callable[..., Any]:
+            _PENDING_FAKES[op] = fn
+            return fn
+
+        return keep if func is None else keep(func)
     found = _find(op)
     return found.register_fake if func is None else found.register_fake(func)
 

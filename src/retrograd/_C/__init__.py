@@ -24,8 +24,19 @@ from ..engine.grad_mode import in_func_transform as _are_functorch_transforms_ac
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
 from . import _functorch, _nn
+from ._dispatch import (
+    DisableTorchFunction,
+    DisableTorchFunctionSubclass,
+    DispatchKey,
+    DispatchKeySet,
+    _ExcludeDispatchKeyGuard,
+    _IncludeDispatchKeyGuard,
+    _is_torch_function_enabled,
+)
 
 __all__ = [
+    "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
+    "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
     "_nn", "device", "dtype",

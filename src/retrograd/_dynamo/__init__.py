@@ -23,10 +23,10 @@ from ..compiler import (
     reset,
 )
 from ..compiler._marks import mark_static_address
-from . import config, eval_frame, exc
+from . import config, eval_frame, exc, utils
 
 __all__ = [
     "OptimizedModule", "allow_in_graph", "assume_constant_result",
     "config", "disable", "eval_frame", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
-    "mark_static_address", "maybe_mark_dynamic", "reset",
+    "mark_static_address", "maybe_mark_dynamic", "reset", "utils",
 ]  # fmt: skip

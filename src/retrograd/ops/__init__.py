@@ -160,6 +160,15 @@ else:
 
     __all__ = _lazy.public_names(__name__)
     # legacy_new: Tensor(...) and FloatTensor(...), and Tensor subclasses' makers: not public ops
+    # load_library, loaded_libraries: `torch.ops.load_library` and the set it fills, not ops either
     __getattr__, __dir__ = _lazy.lazy_package(
-        __name__, globals(), also={"legacy_new": "legacy", "as_subclass": "legacy", "make_subclass": "legacy"}
+        __name__,
+        globals(),
+        also={
+            "legacy_new": "legacy",
+            "as_subclass": "legacy",
+            "make_subclass": "legacy",
+            "load_library": "_custom_namespaces",
+            "loaded_libraries": "_custom_namespaces",
+        },
     )

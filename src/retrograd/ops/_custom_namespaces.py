@@ -6,6 +6,7 @@ package's lazy lookup answers `ops.mylib` from this table when no op or submodul
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 __all__: list[str] = []  # internal: nothing here is an op
@@ -33,3 +34,19 @@ def namespace(name: str) -> OpNamespace:
     if found is None:
         found = NAMESPACES[name] = OpNamespace(name)
     return found
+
+
+loaded_libraries: set[str] = set()  # `torch.ops.loaded_libraries`: PyTorch's is a set too; it stays empty here
+unloaded_libraries: list[str] = []  # the paths `load_library` was asked for: their operators are missing here
+
+
+def load_library(path: str | os.PathLike) -> None:
+    """`torch.ops.load_library(path)`: PyTorch loads a C++ library that registers operators with libtorch.
+
+    retrograd has no libtorch to register them with, so this raises the OSError PyTorch raises for a
+    library it cannot load; torchvision and other packages catch it and run without their C++ ops.
+    """
+    path = os.path.realpath(os.fspath(path))
+    unloaded_libraries.append(path)
+    cause = RuntimeError("retrograd cannot load C++ operator libraries (they are built against libtorch)")
+    raise OSError(f"Could not load this library: {path}") from cause

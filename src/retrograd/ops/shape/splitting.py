@@ -204,7 +204,16 @@ def _section_bounds(size: int, sections: int) -> list[int]:
     return bounds
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
+_TENSOR_SPLIT_SIGNATURES = (
+    "Tensor input, tuple of ints indices, int dim = 0",
+    "Tensor input, Tensor tensor_indices_or_sections, int dim = 0",
+    "Tensor input, int sections, int dim = 0",
+)
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
+                 indices: Any = None, tensor_indices_or_sections: Any = None,
+                 axis: Any = None) -> tuple[Tensor, ...]:  # fmt: skip
     """Split `input` along `dim` into a number of near-equal pieces, or at given indices.
 
     With an int `n`, the first `size % n` pieces are one longer; unlike `split`, the int counts pieces.
@@ -214,6 +223,8 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis:
         indices_or_sections (int, sequence of int or Tensor): the number of pieces, or the indices
             to split before (a 0-d or 1-D int64 tensor works too).
         dim (int): the dim to split along (default 0).
+        sections, indices, tensor_indices_or_sections: PyTorch's keyword names of the same argument,
+            one per overload (`torch.tensor_split(x, indices=(-1,), dim=-3)`, as torchvision writes it).
         axis (int, optional): NumPy's name for `dim`.
 
     Returns:
@@ -230,8 +241,12 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis:
         dim = numpy_alias("tensor_split", dim, 0, axis, "axis")
     if input._data.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    given = {name: value for name, value in (("indices", indices), ("sections", sections),
+             ("tensor_indices_or_sections", tensor_indices_or_sections)) if value is not None}  # fmt: skip
+    if len(given) + (indices_or_sections is not None) != 1:  # none of them, or two
+        raise invalid_combination("tensor_split", (input,), _TENSOR_SPLIT_SIGNATURES, given)
     d = wrap_dim(dim, input._data.ndim)
-    spec = indices_or_sections
+    spec = indices_or_sections if indices_or_sections is not None else next(iter(given.values()))
     if isinstance(spec, Tensor):
         spec = _tensor_spec(spec)
     bounds: list[int | None]

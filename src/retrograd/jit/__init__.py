@@ -100,6 +100,11 @@ def script_if_tracing(fn: Callable) -> Callable:
     return fn
 
 
+def _script_if_tracing(fn: Callable) -> Callable:
+    """`fn` itself, as `script_if_tracing` (the name torchvision's box ops are decorated with)."""
+    return fn
+
+
 def _passthrough(fn: Any = None, **kwargs: Any) -> Any:
     # usable bare (`@ignore`) and called (`@ignore(drop=True)`)
     return fn if callable(fn) else (lambda f: f)
