@@ -17,6 +17,7 @@ from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.arg_types import scalar_arg
 from ..kernels.select import select
+from ..kernels.special import rounded_once
 from .smooth import one_op_or, run, twins
 
 __all__ = ["selu", "selu_", "celu", "celu_"]
@@ -25,9 +26,12 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+_expm1 = rounded_once("expm1")  # float32 via float64, as accurate as PyTorch's (NumPy's float32 loop is not)
+
+
 def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float) -> Any:
     # min(a, 0) keeps exp from overflowing in the branch `where` discards
-    negative = xp.expm1(xp.minimum(a, 0) * input_scale) * (alpha * scale)
+    negative = _expm1(xp, xp.minimum(a, 0) * input_scale) * (alpha * scale)
     return select(xp, a > 0, a * scale, negative)
 
 
