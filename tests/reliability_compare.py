@@ -34,6 +34,8 @@ def _plain(x: Any) -> Any:
         return (tuple(x.shape), str(x.dtype).split(".")[-1], x.detach().numpy().copy())
     if isinstance(x, (tuple, list)):
         return [_plain(i) for i in x]
+    if type(x).__name__ == "PyCapsule":  # a DLPack capsule (to_dlpack): compared by the tensor it holds
+        return _plain(retrograd.from_dlpack(x))
     return x
 
 

@@ -239,12 +239,13 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("tensor_split", dim, 0, axis, "axis")
-    if input._data.ndim == 0:
-        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     given = {name: value for name, value in (("indices", indices), ("sections", sections),
              ("tensor_indices_or_sections", tensor_indices_or_sections)) if value is not None}  # fmt: skip
-    if len(given) + (indices_or_sections is not None) != 1:  # none of them, or two
+    # not a tensor, or none of the split arguments, or two: no overload matches
+    if not isinstance(input, Tensor) or len(given) + (indices_or_sections is not None) != 1:
         raise invalid_combination("tensor_split", (input,), _TENSOR_SPLIT_SIGNATURES, given)
+    if input._data.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = wrap_dim(dim, input._data.ndim)
     spec = indices_or_sections if indices_or_sections is not None else next(iter(given.values()))
     if isinstance(spec, Tensor):

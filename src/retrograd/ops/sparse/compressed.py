@@ -238,6 +238,9 @@ def sparse_compressed_tensor(
         values_t = values_t.to(dtype)
     compressed, plain = _index_array(compressed_indices, "compressed"), _index_array(plain_indices, "plain")
     if size is None:
+        if compressed.dtype.kind not in "iu":  # PyTorch's size estimate has integer kernels only
+            kind = _dt.from_numpy(compressed.dtype).kind_name
+            raise NotImplementedError(f"\"estimate_sparse_compressed_tensor_size\" not implemented for '{kind}'")
         n_major = compressed.shape[-1] - 1
         n_minor = int(plain.max()) + 1 if plain.size else 0
         size = (n_major, n_minor) if name == "sparse_csr" else (n_minor, n_major)
