@@ -57,8 +57,7 @@ class Stream:
         return False
 
     def wait_event(self, event: Event) -> None:
-        """Raises as PyTorch's CPU stream does: the CPU has no events."""
-        raise RuntimeError(_NO_EVENTS)
+        """Nothing to wait for: no CPU event is ever recorded."""
 
     def wait_stream(self, stream: Stream) -> None:
         """Raises as PyTorch's CPU stream does: waiting needs an event."""
@@ -83,7 +82,8 @@ class Stream:
         return hash((self.device_type, self.device_index, self.stream_id))
 
     def __repr__(self) -> str:
-        return f"torch.Stream device_type={self.device.type}, device_index={self.device_index}, stream_id={self.stream_id}"
+        where = f"device_type={self.device.type}, device_index={self.device_index}"
+        return f"torch.Stream {where}, stream_id={self.stream_id}"
 
 
 class Event:

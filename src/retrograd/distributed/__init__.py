@@ -10,6 +10,7 @@ In the script, `init_process_group(backend)` joins the ranks and the collectives
 
 import os
 
+from . import device_mesh  # bound as in PyTorch: diffusers annotates `torch.distributed.device_mesh.DeviceMesh`
 from .all_to_all import all_to_all
 from .collectives import (
     Work,
@@ -34,7 +35,6 @@ from .collectives import (
     scatter_object_list,
     send,
 )
-from . import device_mesh  # PyTorch's package binds it: diffusers annotates `torch.distributed.device_mesh.DeviceMesh`
 from .deprecated import all_gather_into_tensor, reduce_scatter_tensor
 from .device_mesh import DeviceMesh, init_device_mesh
 from .errors import DistBackendError, DistError, DistNetworkError, DistStoreError, QueueEmptyError
@@ -86,8 +86,8 @@ def is_torchelastic_launched() -> bool:
 
 
 __all__ = [
-    "Backend", "DeviceMesh", "DistBackendError", "DistError", "DistNetworkError", "DistStoreError", "GradBucket", "GroupMember",
-    "ProcessGroup", "QueueEmptyError", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
+    "Backend", "DeviceMesh", "DistBackendError", "DistError", "DistNetworkError", "DistStoreError", "GradBucket",
+    "GroupMember", "ProcessGroup", "QueueEmptyError", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
     "all_gather_object", "all_gather_single", "all_reduce", "all_to_all", "all_to_all_single", "barrier",
     "broadcast", "broadcast_object_list", "default_pg_timeout", "destroy_process_group", "gather", "gather_object",
     "get_backend", "get_global_rank", "get_group_rank", "get_process_group_ranks", "get_rank", "get_world_size",

@@ -11,8 +11,9 @@ from .api import BackwardPrefetch, CPUOffload, ShardingStrategy, StateDictType
 from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 
 __all__ = [
-    "BackwardPrefetch", "CPUOffload", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy",
-    "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard", "fully_sharded_data_parallel", "wrap",
+    "BackwardPrefetch", "CPUOffload", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel",
+    "MixedPrecisionPolicy", "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard",
+    "fully_sharded_data_parallel", "wrap",
 ]  # fmt: skip
 
 

@@ -18,7 +18,9 @@ def always_wrap_policy(*args: Any, **kwargs: Any) -> bool:
     return True
 
 
-def lambda_auto_wrap_policy(module: Any, recurse: bool, nonwrapped_numel: int, lambda_fn: Callable[[Any], bool]) -> bool:
+def lambda_auto_wrap_policy(
+    module: Any, recurse: bool, nonwrapped_numel: int, lambda_fn: Callable[[Any], bool]
+) -> bool:
     """Always recurse; wrap the modules for which `lambda_fn(module)` is True."""
     return True if recurse else lambda_fn(module)
 

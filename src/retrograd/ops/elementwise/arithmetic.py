@@ -50,10 +50,11 @@ __all__ = [
 ]
 
 # `into`: the same ufunc written into a dying input's memory (retrograd.compile's generated code)
-_add = Primitive("add", lambda xp, a, b: in_operands_layout(xp, a + b, a, b), [lambda g: g, lambda g: g], inputs=("a", "b"),
-                 into=lambda xp, a, b, out: xp.add(a, b, out=out))
-_sub = Primitive("sub", lambda xp, a, b: in_operands_layout(xp, a - b, a, b), [lambda g: g, lambda g: -g], inputs=("a", "b"),
-                 into=lambda xp, a, b, out: xp.subtract(a, b, out=out))
+# (`in_operands_layout`: PyTorch's layout where the operands' memory orders differ)
+_add = Primitive("add", lambda xp, a, b: in_operands_layout(xp, a + b, a, b), [lambda g: g, lambda g: g],
+                 inputs=("a", "b"), into=lambda xp, a, b, out: xp.add(a, b, out=out))
+_sub = Primitive("sub", lambda xp, a, b: in_operands_layout(xp, a - b, a, b), [lambda g: g, lambda g: -g],
+                 inputs=("a", "b"), into=lambda xp, a, b, out: xp.subtract(a, b, out=out))
 _mul = Primitive(
     "mul",
     lambda xp, a, b: in_operands_layout(xp, a * b, a, b),
@@ -122,7 +123,9 @@ def _scaled_sum_half(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
 
 # add and sub with alpha ≠ 1: one node each, as PyTorch's (alpha an attribute of AddBackward0/SubBackward0)
 _add_alpha = Primitive(
-    "add", lambda xp, a, b, alpha: in_operands_layout(xp, _scaled_sum(xp, a, b, alpha), a, b), [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
+    "add",
+    lambda xp, a, b, alpha: in_operands_layout(xp, _scaled_sum(xp, a, b, alpha), a, b),
+    [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
     inputs=("a", "b"), node_name="AddBackward0", half_forward=_scaled_sum_half,
 )
 _sub_alpha = Primitive(
