@@ -3,7 +3,8 @@ stack (row-major unless every input is channels-last: a KV cache grown with cat 
 heads is contiguous), softmax, log_softmax, tril and triu (row-major), and scaled dot-product
 attention (its CPU flash kernel writes an `empty_like(query)`); + - * / of operands laid out
 differently (the first operand with an order decides: diffusers' channels-last attention output plus
-its row-major residual stays channels-last) and group norm (a channels-last input's layout)."""
+its row-major residual stays channels-last), group norm, upsampling and
+the reflect/replicate/constant pads (a channels-last input's layout; circular pads are row-major)."""
 
 from __future__ import annotations
 
@@ -138,6 +139,15 @@ def _mixed_cases(m):
         "group_norm": lambda: torch_f.group_norm(cl, 2),
         "group_norm_affine": lambda: torch_f.group_norm(cl, 2, m.ones(4), m.zeros(4)),
         "group_norm_rows": lambda: torch_f.group_norm(rows.transpose(2, 3), 2),
+        "upsample_nearest": lambda: torch_f.interpolate(cl, scale_factor=2.0, mode="nearest"),
+        "upsample_bilinear": lambda: torch_f.interpolate(cl, size=(2, 5), mode="bilinear"),
+        "upsample_bicubic_double": lambda: torch_f.interpolate(cl.double(), scale_factor=2, mode="bicubic"),
+        "upsample_rows": lambda: torch_f.interpolate(rows.transpose(2, 3), scale_factor=2),
+        "reflect_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="reflect"),
+        "replicate_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="replicate"),
+        "circular_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="circular"),
+        "constant_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), value=2.0),
+        "constant_pad_3d": lambda: torch_f.pad(rows.transpose(1, 2), (1, 1)),
     }
 
 
@@ -150,6 +160,9 @@ def test_mixed_layout_sum_follows_first_operand():
     assert (cl * rows).stride() == (36, 1, 12, 4) and (cl / (rows + 1)).stride() == (36, 1, 12, 4)
     assert rg.equal(cl + rows, cl.contiguous() + rows)
     assert rg.nn.functional.group_norm(cl, 2).stride() == (36, 1, 12, 4)
+    up = rg.nn.functional.interpolate(cl, scale_factor=2)  # diffusers' Upsample2D
+    assert up.stride() == (144, 1, 24, 4)
+    assert rg.equal(up, rg.nn.functional.interpolate(cl.contiguous(), scale_factor=2))
     # randn_like draws in memory order, so the layout decides which element gets which number
     rg.manual_seed(0)
     a = rg.randn_like(cl + rows)

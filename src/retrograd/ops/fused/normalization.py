@@ -32,14 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from ..._layouts import suggested_format
 from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS, blocked_sum
 from ...tensor import Tensor
 from ..kernels.accumulate import row_sums, wide_mean
-from ..kernels.placement import laid_out
+from ..kernels.placement import as_input_suggests
 from . import normalization_half as _half
 
 
@@ -113,16 +112,7 @@ def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rst
         out *= wb[0]
     if len(wb) == 2:
         out += wb[1]
-    return _as_input_suggests(xp, out, a)
-
-
-def _as_input_suggests(xp: Any, out: Any, a: Any) -> Any:
-    """`out` in channels-last order where `a` suggests it, as PyTorch's group-norm kernel lays out
-    its result (`X.suggest_memory_format()`); the (N, G, ...) view made `out` row-major."""
-    if a.ndim < 4 or a.flags.c_contiguous or not out.flags.c_contiguous:
-        return out
-    name = suggested_format(a.shape, tuple(s // a.itemsize for s in a.strides))
-    return out if name == "contiguous_format" else laid_out(xp, out, name)
+    return as_input_suggests(xp, out, a)  # group norm's kernel: the (N, G, ...) view made `out` row-major
 
 
 def _normalized(a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> tuple:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._layouts import channels_last_strides, format_name
+from ..._layouts import channels_last_strides, format_name, suggested_format
 from ...backend.compat import as_strided
 
 
@@ -136,3 +136,12 @@ def laid_out(xp: Any, a: Any, name: str) -> Any:
     out = empty_in_format(xp, a, a.dtype, name)
     out[...] = a
     return out
+
+
+def as_input_suggests(xp: Any, out: Any, a: Any) -> Any:
+    """`out`, computed row-major from `a`, in channels-last order where `a` suggests it, as the CPU
+    kernels that allocate by `a.suggest_memory_format()` lay out their results (group norm, upsampling)."""
+    if a.ndim < 4 or a.flags.c_contiguous or not out.flags.c_contiguous:
+        return out
+    name = suggested_format(a.shape, tuple(s // a.itemsize for s in a.strides))
+    return out if name == "contiguous_format" else laid_out(xp, out, name)
