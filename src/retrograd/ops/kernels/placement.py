@@ -90,16 +90,16 @@ def _broadcast_strides(shape: tuple, a: Any) -> tuple:
     )
 
 
-def in_operands_layout(xp: Any, out: Any, *operands: Any) -> Any:
-    """`out`, an elementwise result of `operands` (arrays or numbers), in PyTorch's layout for it.
+def in_operands_layout(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    """`out`, the elementwise result of arrays `a` and `b`, in PyTorch's layout for it.
 
     NumPy lays out a ufunc's result by its operands' memory order too, but where they disagree it
     keeps row-major order, while PyTorch follows the first operand that has an order: a
     channels-last `x + residual` stays channels-last. Such a result is copied into PyTorch's layout.
     """
-    arrays = [a for a in operands if getattr(a, "ndim", 0) > 0]
-    if len(arrays) < 2 or out.ndim < 2 or all(a.flags.c_contiguous for a in arrays):
-        return out  # one operand's order (or row-major everywhere): NumPy's layout is PyTorch's
+    if a.flags.c_contiguous and b.flags.c_contiguous or a.ndim == 0 or b.ndim == 0 or out.ndim < 2:
+        return out  # row-major everywhere, or one operand's order: NumPy's layout is PyTorch's
+    arrays = (a, b)
     strides = _packed_in_order(out.shape, [_broadcast_strides(out.shape, a) for a in arrays])
     if strides == tuple(s // out.itemsize for s in out.strides):
         return out
