@@ -1,7 +1,10 @@
 """The memory layout of results where PyTorch's kernels choose one that NumPy's would not: cat and
 stack (row-major unless every input is channels-last: a KV cache grown with cat from transposed
 heads is contiguous), softmax, log_softmax, tril and triu (row-major), and scaled dot-product
-attention (its CPU flash kernel writes an `empty_like(query)`)."""
+attention (its CPU flash kernel writes an `empty_like(query)`); + - * / of operands laid out
+differently (the first operand with an order decides: diffusers' channels-last attention output plus
+its row-major residual stays channels-last), group norm, upsampling and
+the reflect/replicate/constant pads (a channels-last input's layout; circular pads are row-major)."""
 
 from __future__ import annotations
 
@@ -116,3 +119,61 @@ def test_result_layout_vs_torch(name):
     assert got.stride() == want.stride()
     assert got.is_contiguous() == want.is_contiguous()
     np.testing.assert_allclose(got.float().numpy(), want.float().numpy(), rtol=1e-6, atol=1e-6)
+
+
+def _mixed_cases(m):
+    torch_f = m.nn.functional
+    # diffusers' attention block: (B, HW, C) -> (B, C, HW) -> (B, C, H, W) is a channels-last view
+    cl = (m.arange(72.0).reshape(2, 9, 4) / 36).transpose(-1, -2).reshape(2, 4, 3, 3)
+    rows = m.arange(72.0).reshape(2, 4, 3, 3) / 72
+    return {
+        "add_cl_rows": lambda: cl + rows,
+        "add_rows_cl": lambda: rows + cl,
+        "sub_cl_rows": lambda: cl - rows,
+        "mul_cl_rows": lambda: cl * rows,
+        "div_cl_rows": lambda: cl / (rows + 1),
+        "add_alpha": lambda: m.add(cl, rows, alpha=2.0),
+        "add_broadcast": lambda: cl + rows[:1],
+        "add_channel_bias": lambda: cl + rows[0, :, :1, :1],
+        "add_transposed_rows": lambda: rows.transpose(2, 3) + rows,
+        "group_norm": lambda: torch_f.group_norm(cl, 2),
+        "group_norm_affine": lambda: torch_f.group_norm(cl, 2, m.ones(4), m.zeros(4)),
+        "group_norm_rows": lambda: torch_f.group_norm(rows.transpose(2, 3), 2),
+        "upsample_nearest": lambda: torch_f.interpolate(cl, scale_factor=2.0, mode="nearest"),
+        "upsample_bilinear": lambda: torch_f.interpolate(cl, size=(2, 5), mode="bilinear"),
+        "upsample_bicubic_double": lambda: torch_f.interpolate(cl.double(), scale_factor=2, mode="bicubic"),
+        "upsample_rows": lambda: torch_f.interpolate(rows.transpose(2, 3), scale_factor=2),
+        "reflect_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="reflect"),
+        "replicate_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="replicate"),
+        "circular_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), mode="circular"),
+        "constant_pad": lambda: torch_f.pad(cl, (1, 1, 1, 1), value=2.0),
+        "constant_pad_3d": lambda: torch_f.pad(rows.transpose(1, 2), (1, 1)),
+    }
+
+
+def test_mixed_layout_sum_follows_first_operand():
+    cl = rg.arange(72.0).reshape(2, 9, 4).transpose(-1, -2).reshape(2, 4, 3, 3)
+    rows = rg.arange(72.0).reshape(2, 4, 3, 3)
+    assert cl.stride() == (36, 1, 12, 4)
+    assert (cl + rows).stride() == (36, 1, 12, 4)  # the first operand's order
+    assert (rows + cl).stride() == (36, 9, 3, 1)
+    assert (cl * rows).stride() == (36, 1, 12, 4) and (cl / (rows + 1)).stride() == (36, 1, 12, 4)
+    assert rg.equal(cl + rows, cl.contiguous() + rows)
+    assert rg.nn.functional.group_norm(cl, 2).stride() == (36, 1, 12, 4)
+    up = rg.nn.functional.interpolate(cl, scale_factor=2)  # diffusers' Upsample2D
+    assert up.stride() == (144, 1, 24, 4)
+    assert rg.equal(up, rg.nn.functional.interpolate(cl.contiguous(), scale_factor=2))
+    # randn_like draws in memory order, so the layout decides which element gets which number
+    rg.manual_seed(0)
+    a = rg.randn_like(cl + rows)
+    rg.manual_seed(0)
+    b = rg.randn_like(rows.contiguous(memory_format=rg.channels_last))
+    assert rg.equal(a, b)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(_mixed_cases(rg)))
+def test_mixed_layout_vs_torch(name):
+    want, got = _mixed_cases(torch)[name](), _mixed_cases(rg)[name]()
+    assert got.stride() == want.stride()
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)  # group norm's sums: last bits

@@ -178,7 +178,8 @@ _ON_FIRST_USE = {
     "is_autocast_cpu_enabled": "amp", "set_autocast_cpu_enabled": "amp", "get_autocast_cpu_dtype": "amp",
     "set_autocast_cpu_dtype": "amp", "get_autocast_gpu_dtype": "amp", "set_autocast_gpu_dtype": "amp",
     "cpu": "cpu", "GradScaler": "amp", "__config__": "__config__",
-    "xpu": "xpu", "mps": "mps",
+    "xpu": "xpu", "mps": "mps", "Stream": "_streams", "Event": "_streams",
+    "get_device_module": "_device_module",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "set_num_threads": "_threads", "get_num_threads": "_threads",
     "set_num_interop_threads": "_threads", "get_num_interop_threads": "_threads",
@@ -242,6 +243,8 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._lobpcg import lobpcg
     from ._checks import *
     from ._symbolic import *
+    from ._streams import Event, Stream
+    from ._device_module import get_device_module
     from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
     from .distributions._sampling import _dirichlet_grad, _sample_dirichlet, _standard_gamma, _standard_gamma_grad
 else:

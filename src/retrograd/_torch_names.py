@@ -7,9 +7,9 @@ MISSING: dict[str, str] = {
         "record_stream set_ storage_type "
     ),
     "retrograd": (
-        "AcceleratorError Event OutOfMemoryError StorageBase Stream conj_physical_ ctc_loss embedding_bag "
-        "empty_permuted get_device_module has_spectral init_num_threads is_storage is_warn_always_enabled "
-        "resize_as_ set_anomaly_enabled set_flush_denormal set_warn_always "
+        "AcceleratorError OutOfMemoryError StorageBase conj_physical_ ctc_loss embedding_bag empty_permuted "
+        "has_spectral init_num_threads is_storage is_warn_always_enabled resize_as_ set_anomaly_enabled "
+        "set_flush_denormal set_warn_always "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "

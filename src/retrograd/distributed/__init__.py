@@ -10,6 +10,7 @@ In the script, `init_process_group(backend)` joins the ranks and the collectives
 
 import os
 
+from . import device_mesh  # bound as in PyTorch: diffusers annotates `torch.distributed.device_mesh.DeviceMesh`
 from .all_to_all import all_to_all
 from .collectives import (
     Work,
@@ -35,6 +36,7 @@ from .collectives import (
     send,
 )
 from .deprecated import all_gather_into_tensor, reduce_scatter_tensor
+from .device_mesh import DeviceMesh, init_device_mesh
 from .errors import DistBackendError, DistError, DistNetworkError, DistStoreError, QueueEmptyError
 from .grad_bucket import GradBucket
 from .process_group import (
@@ -84,12 +86,12 @@ def is_torchelastic_launched() -> bool:
 
 
 __all__ = [
-    "Backend", "DistBackendError", "DistError", "DistNetworkError", "DistStoreError", "GradBucket", "GroupMember",
-    "ProcessGroup", "QueueEmptyError", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
+    "Backend", "DeviceMesh", "DistBackendError", "DistError", "DistNetworkError", "DistStoreError", "GradBucket",
+    "GroupMember", "ProcessGroup", "QueueEmptyError", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
     "all_gather_object", "all_gather_single", "all_reduce", "all_to_all", "all_to_all_single", "barrier",
     "broadcast", "broadcast_object_list", "default_pg_timeout", "destroy_process_group", "gather", "gather_object",
     "get_backend", "get_global_rank", "get_group_rank", "get_process_group_ranks", "get_rank", "get_world_size",
-    "group", "init_process_group", "irecv", "is_available", "is_gloo_available", "is_initialized",
+    "group", "init_device_mesh", "init_process_group", "irecv", "is_available", "is_gloo_available", "is_initialized",
     "is_mpi_available", "is_nccl_available", "is_torchelastic_launched", "isend", "monitored_barrier", "new_group",
     "recv", "reduce", "reduce_scatter", "reduce_scatter_single", "reduce_scatter_tensor", "scatter",
     "scatter_object_list", "send",

@@ -27,9 +27,15 @@ from ._pytree_keys import (
     KeyEntry,
     MappingKey,
     SequenceKey,
+    _dict_flatten,
     _dict_flatten_with_keys,
+    _dict_unflatten,
+    _list_flatten,
     _list_flatten_with_keys,
+    _list_unflatten,
+    _tuple_flatten,
     _tuple_flatten_with_keys,
+    _tuple_unflatten,
 )
 
 __all__ = [
@@ -64,7 +70,8 @@ __all__ = [
     "SequenceKey",
     "GetAttrKey",
 ]
-_KEYED_FLATTENS = (_dict_flatten_with_keys, _list_flatten_with_keys, _tuple_flatten_with_keys)  # PyTorch's names
+# PyTorch's private names, which libraries import from here
+_KEYED_FLATTENS = (_dict_flatten_with_keys, _list_flatten_with_keys, _tuple_flatten_with_keys)
 
 PyTree = Any
 Context = Any
@@ -124,9 +131,9 @@ def _get_node_type(tree: Any) -> Any:
     return namedtuple if is_namedtuple_class(type(tree)) else type(tree)
 
 
-register_pytree_node(tuple, lambda t: (list(t), None), lambda v, c: tuple(v))
-register_pytree_node(list, lambda t: (list(t), None), lambda v, c: list(v))
-register_pytree_node(dict, lambda d: (list(d.values()), list(d)), lambda v, c: dict(zip(c, v)))
+register_pytree_node(tuple, _tuple_flatten, _tuple_unflatten)
+register_pytree_node(list, _list_flatten, _list_unflatten)
+register_pytree_node(dict, _dict_flatten, _dict_unflatten)
 register_pytree_node(namedtuple, lambda t: (list(t), type(t)), lambda v, c: c(*v))  # type: ignore[arg-type]
 register_pytree_node(OrderedDict, lambda d: (list(d.values()), list(d)), lambda v, c: OrderedDict(zip(c, v)))
 register_pytree_node(

@@ -2,12 +2,15 @@
 
 `MappingKey` (a dict key), `SequenceKey` (an index), `GetAttrKey` (an attribute); a node type's
 `flatten_with_keys_fn` returns `[(key, child), ...]` and its context, as `_dict_flatten_with_keys`
-does for dicts (libraries register their dict-like output classes with it).
+does for dicts (libraries register their dict-like output classes with it). The plain
+`_dict_flatten`/`_dict_unflatten` (and the list and tuple pairs) are the built-in nodes' functions,
+which libraries pass to `register_pytree_node` for their own dict-like classes (diffusers'
+`BaseOutput`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,3 +73,33 @@ def _list_flatten_with_keys(seq: list[Any]) -> tuple[list[tuple[SequenceKey, Any
 def _tuple_flatten_with_keys(seq: tuple[Any, ...]) -> tuple[list[tuple[SequenceKey, Any]], None]:
     """A tuple's children with their `SequenceKey`s; no context."""
     return [(SequenceKey(i), v) for i, v in enumerate(seq)], None
+
+
+def _dict_flatten(d: dict[Any, Any]) -> tuple[list[Any], list[Any]]:
+    """A dict's values, and its keys as the context."""
+    return list(d.values()), list(d)
+
+
+def _dict_unflatten(values: Iterable[Any], context: list[Any]) -> dict[Any, Any]:
+    """The dict of `context`'s keys to `values`."""
+    return dict(zip(context, values, strict=True))
+
+
+def _list_flatten(seq: list[Any]) -> tuple[list[Any], None]:
+    """A list's items; no context."""
+    return list(seq), None
+
+
+def _list_unflatten(values: Iterable[Any], context: None) -> list[Any]:
+    """The list of `values`."""
+    return list(values)
+
+
+def _tuple_flatten(seq: tuple[Any, ...]) -> tuple[list[Any], None]:
+    """A tuple's items; no context."""
+    return list(seq), None
+
+
+def _tuple_unflatten(values: Iterable[Any], context: None) -> tuple[Any, ...]:
+    """The tuple of `values`."""
+    return tuple(values)

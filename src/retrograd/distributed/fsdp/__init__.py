@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from ...dtypes import dtype
-from . import api, fully_sharded_data_parallel
-from .api import BackwardPrefetch, ShardingStrategy, StateDictType
+from . import api, fully_sharded_data_parallel, wrap
+from .api import BackwardPrefetch, CPUOffload, ShardingStrategy, StateDictType
 from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 
 __all__ = [
-    "BackwardPrefetch", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy",
-    "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard", "fully_sharded_data_parallel",
+    "BackwardPrefetch", "CPUOffload", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel",
+    "MixedPrecisionPolicy", "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard",
+    "fully_sharded_data_parallel", "wrap",
 ]  # fmt: skip
 
 

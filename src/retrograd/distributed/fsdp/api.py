@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, auto
 
-__all__ = ["BackwardPrefetch", "ShardingStrategy", "StateDictType"]
+__all__ = ["BackwardPrefetch", "CPUOffload", "ShardingStrategy", "StateDictType"]
 
 
 class ShardingStrategy(Enum):
@@ -30,3 +31,10 @@ class StateDictType(Enum):
     FULL_STATE_DICT = auto()
     LOCAL_STATE_DICT = auto()
     SHARDED_STATE_DICT = auto()
+
+
+@dataclass
+class CPUOffload:
+    """Whether FSDP1 keeps parameters (and so gradients and the optimizer step) on the CPU between uses."""
+
+    offload_params: bool = False

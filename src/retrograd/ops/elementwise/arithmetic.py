@@ -30,6 +30,7 @@ from ..kernels.operands import (
     scalar_operand,
 )
 from ..kernels.out_arg import SAME_INPUT, write_out
+from ..kernels.placement import in_operands_layout
 from .powers import reciprocal
 from .rounded_division import _floor_div, _trunc_div
 
@@ -49,13 +50,14 @@ __all__ = [
 ]
 
 # `into`: the same ufunc written into a dying input's memory (retrograd.compile's generated code)
-_add = Primitive("add", lambda xp, a, b: a + b, [lambda g: g, lambda g: g], inputs=("a", "b"),
-                 into=lambda xp, a, b, out: xp.add(a, b, out=out))
-_sub = Primitive("sub", lambda xp, a, b: a - b, [lambda g: g, lambda g: -g], inputs=("a", "b"),
-                 into=lambda xp, a, b, out: xp.subtract(a, b, out=out))
+# (`in_operands_layout`: PyTorch's layout where the operands' memory orders differ)
+_add = Primitive("add", lambda xp, a, b: in_operands_layout(xp, a + b, a, b), [lambda g: g, lambda g: g],
+                 inputs=("a", "b"), into=lambda xp, a, b, out: xp.add(a, b, out=out))
+_sub = Primitive("sub", lambda xp, a, b: in_operands_layout(xp, a - b, a, b), [lambda g: g, lambda g: -g],
+                 inputs=("a", "b"), into=lambda xp, a, b, out: xp.subtract(a, b, out=out))
 _mul = Primitive(
     "mul",
-    lambda xp, a, b: a * b,
+    lambda xp, a, b: in_operands_layout(xp, a * b, a, b),
     [
         lambda g, b: g * b.conj(),  # d(ab)/da = b (conjugated for complex: PyTorch's convention)
         lambda g, a: g * a.conj(),
@@ -66,7 +68,7 @@ _mul = Primitive(
 )
 _div = Primitive(
     "div",
-    lambda xp, a, b: a / b,
+    lambda xp, a, b: in_operands_layout(xp, a / b, a, b),
     [
         lambda g, b: g / b.conj(),  # d(a/b)/da = 1/b
         lambda g, a, b: -g * ((a / b) / b).conj(),  # rounded as PyTorch's: (a/b)/b, not a/(b*b)
@@ -121,12 +123,14 @@ def _scaled_sum_half(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
 
 # add and sub with alpha ≠ 1: one node each, as PyTorch's (alpha an attribute of AddBackward0/SubBackward0)
 _add_alpha = Primitive(
-    "add", lambda xp, a, b, alpha: _scaled_sum(xp, a, b, alpha), [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
+    "add",
+    lambda xp, a, b, alpha: in_operands_layout(xp, _scaled_sum(xp, a, b, alpha), a, b),
+    [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
     inputs=("a", "b"), node_name="AddBackward0", half_forward=_scaled_sum_half,
 )
 _sub_alpha = Primitive(
     "sub",
-    lambda xp, a, b, alpha: _scaled_sum(xp, a, b, -alpha),
+    lambda xp, a, b, alpha: in_operands_layout(xp, _scaled_sum(xp, a, b, -alpha), a, b),
     [lambda g: g, lambda g, alpha: g * -conj_number(alpha)],
     inputs=("a", "b"), node_name="SubBackward0",
     half_forward=lambda xp, a, b, alpha: _scaled_sum_half(xp, a, b, -alpha),

@@ -38,6 +38,7 @@ from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS, blocked_sum
 from ...tensor import Tensor
 from ..kernels.accumulate import row_sums, wide_mean
+from ..kernels.placement import as_input_suggests
 from . import normalization_half as _half
 
 
@@ -111,7 +112,7 @@ def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rst
         out *= wb[0]
     if len(wb) == 2:
         out += wb[1]
-    return out
+    return as_input_suggests(xp, out, a)  # group norm's kernel: the (N, G, ...) view made `out` row-major
 
 
 def _normalized(a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> tuple:

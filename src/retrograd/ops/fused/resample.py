@@ -21,6 +21,7 @@ import numpy as np
 from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.placement import as_input_suggests
 
 Map = tuple[Any, Any]  # (index (out, T) ints, weights (out, T) or None)
 
@@ -80,6 +81,14 @@ def _pair(node: str) -> Primitive:
             flipped = tuple(transpose_map(i, w, n) for (i, w), n in zip(maps, sizes))
             return pair[partner](g, axes=axes, maps=flipped, sizes=tuple(i.shape[0] for i, _ in maps))
 
+        if name not in ("CopySlices", "SliceBackwardBackward0"):  # upsampling, reflect/replicate pads: PyTorch
+            # keeps a channels-last input's layout (a circular pad's copies into slices do not)
+            return Primitive(
+                "resample",
+                lambda xp, a, axes, maps, sizes: as_input_suggests(xp, apply_maps(xp, a, axes, maps), a),
+                [rule],
+                node_name=name,
+            )
         return Primitive(
             "resample", lambda xp, a, axes, maps, sizes: apply_maps(xp, a, axes, maps), [rule], node_name=name
         )
@@ -183,7 +192,7 @@ def _cpad_fwd(xp: Any, a: Any, pads: tuple, value: Any) -> Any:
     dst = tuple(slice(max(lo, 0), m - max(hi, 0)) for m, (lo, hi) in zip(shape, pads))
     if all(s.start < s.stop for s in src):
         out[dst] = a[src]
-    return out
+    return as_input_suggests(xp, out, a)  # PyTorch allocates by the input's suggested memory format
 
 
 def _cpad_rule(g: Tensor, pads: tuple) -> Tensor:

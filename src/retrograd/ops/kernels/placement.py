@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._layouts import channels_last_strides, format_name
+from ..._layouts import channels_last_strides, format_name, suggested_format
 from ...backend.compat import as_strided
 
 
@@ -45,15 +45,25 @@ def preserved_strides(shape: tuple, strides: tuple) -> tuple:
     ordered by an insertion sort from the last, smallest stride first; equal strides put the
     smaller size first.
     """
+    return _packed_in_order(shape, [tuple(abs(s) for s in strides)])
+
+
+def _packed_in_order(shape: tuple, operands: list[tuple]) -> tuple:
+    """Compact strides (in elements) for `shape` whose dims follow the order of the operands'
+    strides, as PyTorch's TensorIterator orders them: for two dims, the first operand whose strides
+    there are both nonzero and differ decides; equal strides put the smaller size first."""
     order = list(range(len(shape)))[::-1]  # order[0]: the dim that will have stride 1
 
     def later(d0: int, d1: int) -> int:  # > 0: d0 belongs after d1; < 0: before; 0: either
-        s0, s1 = abs(strides[d0]), abs(strides[d1])
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return 1 if s0 > s1 else -1
-        return 1 if shape[d0] > shape[d1] else 0
+        for strides in operands:
+            s0, s1 = strides[d0], strides[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
 
     for i in range(1, len(order)):
         j = i
@@ -70,6 +80,32 @@ def preserved_strides(shape: tuple, strides: tuple) -> tuple:
         result[d] = step
         step *= max(shape[d], 1)
     return tuple(result)
+
+
+def _broadcast_strides(shape: tuple, a: Any) -> tuple:
+    """`a`'s byte strides seen from the broadcast `shape`: 0 on the dims `a` is expanded along."""
+    lead = len(shape) - a.ndim
+    return tuple(
+        0 if d < lead or (a.shape[d - lead] == 1 and size != 1) else a.strides[d - lead] for d, size in enumerate(shape)
+    )
+
+
+def in_operands_layout(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    """`out`, the elementwise result of arrays `a` and `b`, in PyTorch's layout for it.
+
+    NumPy lays out a ufunc's result by its operands' memory order too, but where they disagree it
+    keeps row-major order, while PyTorch follows the first operand that has an order: a
+    channels-last `x + residual` stays channels-last. Such a result is copied into PyTorch's layout.
+    """
+    if out.ndim < 2 or a.ndim == 0 or b.ndim == 0 or (a.flags.c_contiguous and b.flags.c_contiguous):
+        return out  # row-major everywhere, or one operand's order: NumPy's layout is PyTorch's
+    arrays = (a, b)
+    strides = _packed_in_order(out.shape, [_broadcast_strides(out.shape, a) for a in arrays])
+    if strides == tuple(s // out.itemsize for s in out.strides):
+        return out
+    result = empty_strided(xp, out.shape, strides, out.dtype)
+    result[...] = out
+    return result
 
 
 def empty_preserving(xp: Any, a: Any, dtype: Any) -> Any:
@@ -100,3 +136,12 @@ def laid_out(xp: Any, a: Any, name: str) -> Any:
     out = empty_in_format(xp, a, a.dtype, name)
     out[...] = a
     return out
+
+
+def as_input_suggests(xp: Any, out: Any, a: Any) -> Any:
+    """`out`, computed row-major from `a`, in channels-last order where `a` suggests it, as the CPU
+    kernels that allocate by `a.suggest_memory_format()` lay out their results (group norm, upsampling)."""
+    if a.ndim < 4 or a.flags.c_contiguous or not out.flags.c_contiguous:
+        return out
+    name = suggested_format(a.shape, tuple(s // a.itemsize for s in a.strides))
+    return out if name == "contiguous_format" else laid_out(xp, out, name)
