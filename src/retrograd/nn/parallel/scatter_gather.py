@@ -7,6 +7,7 @@ not tensors are repeated for every device, and tensors on the CPU cannot be gath
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,6 +78,11 @@ def _gather_tensors(tensors: Sequence[Tensor], target_device: int | Any, dim: in
         raise AssertionError("Gather function not implemented for CPU tensors")
     device = "cpu" if target_device == "cpu" else f"cuda:{_device_index(target_device)}"
     if dim == 0 and all(t.dim() == 0 for t in tensors):
+        warnings.warn(
+            "Was asked to gather along dimension 0, but all input tensors were scalars; "
+            "will instead unsqueeze and return a vector.",
+            stacklevel=3,
+        )
         tensors = [t.view(1) for t in tensors]
     return cat([t.to(device) for t in tensors], dim)
 
@@ -102,5 +108,5 @@ def gather(outputs: Any, target_device: int | Any, dim: int = 0) -> Any:
             raise ValueError("All dicts must have the same number of keys")
         return type(out)((k, gather([d[k] for d in outputs], target_device, dim)) for k in out)
     if _is_namedtuple(out):
-        return type(out)._make(gather(list(vs), target_device, dim) for vs in zip(*outputs, strict=True))
+        return type(out)(*(gather(list(vs), target_device, dim) for vs in zip(*outputs, strict=True)))
     return type(out)(gather(list(vs), target_device, dim) for vs in zip(*outputs, strict=True))
