@@ -36,3 +36,19 @@ def test_futures_chain_and_collect():
 def test_futures_as_in_pytorch():
     torch = pytest.importorskip("torch")
     assert _exercise(retrograd.futures) == _exercise(torch.futures)
+
+
+def _future_class_checks(lib):
+    """`isinstance(result, torch.Future)`, as captum's FeatureAblation asks of a forward's result."""
+    return isinstance(lib.futures.Future(), lib.Future), isinstance(1.0, lib.Future), lib.Future.__name__
+
+
+def test_top_level_future_is_the_futures_class():
+    assert retrograd.Future is retrograd.futures.Future
+    assert _future_class_checks(retrograd) == (True, False, "Future")
+
+
+@pytest.mark.pytorch
+def test_top_level_future_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _future_class_checks(retrograd) == _future_class_checks(torch)

@@ -118,3 +118,32 @@ def test_cross_map_lrn2d_gradients_and_errors():
     assert rg.autograd.gradcheck(m, (x,)) and rg.autograd.gradgradcheck(m, (x,))
     with pytest.raises(ValueError, match="CrossMapLRN2d: Expected input to be 4D, got 3D instead."):
         m(rg.ones(3, 2, 2))
+
+
+def _scatter_gather_on_cpu(lib):
+    """What torch.nn.parallel.scatter_gather does without CUDA: non-tensors repeat, CPU tensors do not gather."""
+    from importlib import import_module
+
+    sg = import_module(f"{lib.__name__}.nn.parallel.scatter_gather")
+    repeated = sg.scatter((3, "a"), [0, 1]), sg.scatter({"k": 1}, [0]), sg.scatter([], [0, 1])
+    with pytest.raises(AssertionError) as e:
+        sg.gather([lib.ones(2)], "cpu")
+    nested = sg.gather([None], "cpu"), sg.gather([(None,)], "cpu")
+    return repeated, str(e.value), nested, sorted(sg.__all__), lib.nn.parallel.scatter is sg.scatter
+
+
+def test_scatter_gather_without_cuda():
+    assert _scatter_gather_on_cpu(rg) == (
+        ([(3, "a"), (3, "a")], [{"k": 1}], [[], []]),
+        "Gather function not implemented for CPU tensors",
+        (None, (None,)),
+        ["gather", "scatter", "scatter_kwargs"],
+        True,
+    )
+
+
+def test_scatter_gather_without_cuda_vs_torch():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("compares the CPU-only behaviour")
+    assert _scatter_gather_on_cpu(rg) == _scatter_gather_on_cpu(torch)

@@ -169,7 +169,7 @@ torch = _sys.modules[__name__]
 # `import retrograd.nn` all work as usual). So do linalg, the device and runtime-settings APIs.
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
-    "distributed": "distributed", "futures": "futures",
+    "distributed": "distributed", "futures": "futures", "Future": "futures",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
     "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
     "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
@@ -239,6 +239,7 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._type_info import finfo, iinfo
     from ._functional_aliases import *
     from .serialization import load, save
+    from .futures import Future
     from ._lowrank import pca_lowrank, svd_lowrank
     from ._lobpcg import lobpcg
     from ._checks import *

@@ -144,3 +144,22 @@ def test_stand_in_arrays_refuse_host_conversion(cuda):
     standin.transfers.clear()
     a.sum().item()
     assert dict(standin.transfers) == {"item": 1}
+
+
+def test_scatter_and_gather_split_and_join_with_gradients(cuda):
+    """nn.parallel.scatter_gather (captum's layer methods import it): chunks per device, cat back."""
+    from retrograd.nn.parallel.scatter_gather import gather, scatter, scatter_kwargs
+
+    x = rg.arange(10.0).view(5, 2).requires_grad_()
+    chunks = scatter(x, [0, 1])
+    assert [(str(c.device), tuple(c.shape)) for c in chunks] == [("cuda:0", (3, 2)), ("cuda:1", (2, 2))]
+    per_device = scatter((x, "keep", {"k": x}), [0, 1])
+    assert len(per_device) == 2 and per_device[1][1] == "keep" and str(per_device[1][2]["k"].device) == "cuda:1"
+    joined = gather([c * (i + 1) for i, c in enumerate(chunks)], "cpu")
+    assert joined.device.type == "cpu" and joined.tolist() == [[0, 1], [2, 3], [4, 5], [12, 14], [16, 18]]
+    joined.sum().backward()
+    assert x.grad.tolist() == [[1, 1]] * 3 + [[2, 2]] * 2
+    args, kwargs = scatter_kwargs((x,), {"scale": 2}, [0, 1])
+    assert len(args) == len(kwargs) == 2 and kwargs[0] == {"scale": 2}
+    with pytest.warns(UserWarning, match="all input tensors were scalars"):
+        assert gather([rg.tensor(1.0, device="cuda:0"), rg.tensor(2.0, device="cuda:1")], 0).tolist() == [1, 2]
