@@ -45,13 +45,15 @@ from .backend import device as _device
 from .storage import TypedStorage, UntypedStorage
 from .tensor import Tensor
 
-__all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
+__all__ = ["DEFAULT_PROTOCOL", "CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
            "get_unsafe_globals_in_checkpoint", "load", "safe_globals", "save"]
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 FileLike = str | os.PathLike | IO[bytes]
 # what `load` accepts as map_location (Pyro's param store annotates with it)
 _Storage = TypedStorage | UntypedStorage
+# the pickle protocol `save` writes unless told otherwise (MONAI's StateCacher imports it)
+DEFAULT_PROTOCOL = 2
 MAP_LOCATION = Callable[[_Storage, str], _Storage] | _device | str | dict[str, str] | None
 
 
@@ -86,7 +88,7 @@ def _archive_name(path: str | os.PathLike) -> str:
     return stem if stem and stem.isprintable() and "/" not in stem and "\\" not in stem else "archive"
 
 
-def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
+def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = DEFAULT_PROTOCOL,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Save `obj` (a state dict, a whole module or optimizer, any picklable object) to `f`.
 
