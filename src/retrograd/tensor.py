@@ -103,8 +103,17 @@ class Size(tuple):
         out = tuple.__getitem__(self, key)
         return tuple.__new__(Size, out) if isinstance(key, slice) else out
 
-    def __add__(self, other: Any) -> Size:
+    def __add__(self, other: Any) -> Any:
         if not isinstance(other, tuple):
+            # PyTorch's Size only concatenates: the other operand's `__radd__` answers first, so
+            # `shape + np.array(1)` is NumPy's elementwise sum (MONAI's crop centres)
+            reflected = getattr(type(other), "__radd__", None)
+            try:
+                result = NotImplemented if reflected is None else reflected(other, self)
+            except TypeError:  # a tensor's add refuses a Size
+                result = NotImplemented
+            if result is not NotImplemented:
+                return result
             raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to {package_name()}.Size")
         return tuple.__new__(Size, tuple.__add__(self, other))
 
