@@ -465,6 +465,32 @@ def test_accelerator_and_backends():
     assert cudnn_module is b.cudnn
 
 
+def test_backends_global_flags_freeze_and_thaw():
+    # MONAI's set_determinism sets the cuDNN switches inside `__allow_nonbracketed_mutation()`
+    b = rg.backends
+    thaw = getattr(b, "__allow_nonbracketed_mutation")
+    assert b.flags_frozen() is False
+    try:
+        b.disable_global_flags()
+        assert b.flags_frozen() is True
+        with thaw():
+            assert b.flags_frozen() is False
+            b.cudnn.deterministic = True
+        assert b.flags_frozen() is True and b.cudnn.deterministic is True
+    finally:
+        b.cudnn.deterministic = False
+        setattr(b, "__allow_nonbracketed_mutation_flag", True)  # thaw for the other tests
+    assert b.flags_frozen() is False
+
+
+@needs_torch
+def test_backends_global_flags_vs_torch():
+    for lib in (rg, torch):
+        with getattr(lib.backends, "__allow_nonbracketed_mutation")():
+            assert lib.backends.flags_frozen() is False
+        assert lib.backends.flags_frozen() is False
+
+
 @needs_torch
 def test_accelerator_and_backends_vs_torch():
     for expr in [

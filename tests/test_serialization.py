@@ -4,6 +4,7 @@ files (from PyTorch, and the nested ones older retrograd versions wrote), and br
 
 from __future__ import annotations
 
+import inspect
 import io
 import math
 import os
@@ -181,6 +182,17 @@ def test_map_location_meta_gives_meta_tensors(tmp_path):
         assert type(out["p"]) is nn.Parameter and out["p"].requires_grad and out["p"].shape == (2, 3)
         assert [t.device.type for t in (out["p"], out["i"], out["nested"][0])] == ["meta"] * 3
         assert out["i"].dtype == rg.int64
+
+
+def test_default_pickle_protocol_is_2():
+    # MONAI's StateCacher imports it; `save` pickles with it unless told otherwise
+    assert serialization.DEFAULT_PROTOCOL == 2
+    assert inspect.signature(save).parameters["pickle_protocol"].default == 2
+
+
+@needs_torch
+def test_default_pickle_protocol_vs_torch():
+    assert serialization.DEFAULT_PROTOCOL == torch.serialization.DEFAULT_PROTOCOL
 
 
 @needs_torch

@@ -82,6 +82,19 @@ def test_size_keeps_its_type_through_tuple_arithmetic_and_indexes_its_dims():
         s + [4]
 
 
+def test_size_plus_a_numpy_array_is_numpys_elementwise_sum():
+    # Size only concatenates tuples; NumPy's __radd__ answers an array (MONAI adds
+    # `np.array(1)` to a spatial shape), while a tensor or a number still gets the TypeError
+    s = rg.Size([2, 3])
+    total = s + np.array(1)
+    assert isinstance(total, np.ndarray) and total.tolist() == [3, 4]
+    assert (s + np.float32(0.5)).tolist() == [2.5, 3.5]
+    with pytest.raises(TypeError, match=r"^can only concatenate tuple \(not Tensor\) to retrograd.Size$"):
+        s + rg.tensor(1)
+    with pytest.raises(TypeError, match=r"^can only concatenate tuple \(not int\) to retrograd.Size$"):
+        s + 1
+
+
 def test_unary_plus_refuses_bool_and_is_the_tensor_itself():
     t = rg.tensor([1.0])
     assert +t is t
@@ -93,6 +106,8 @@ _SIZE_EXPRESSIONS = [
     "(4,) + lib.Size([2])", "lib.Size([2]) * 2", "2 * lib.Size([2, 1])", "lib.Size([2]) + [3]",
     "lib.Size([lib.tensor(2), np.int64(3), True])", "lib.Size([2.0])", "lib.Size([lib.tensor(2.0)])",
     "lib.Size(['a'])", "lib.Size(range(3))[1:]", "+lib.tensor([True])", "lib.zeros(np.array([2, 3]))",
+    "lib.Size([2, 3]) + np.array(1)", "lib.Size([2, 3]) + np.array([1.5, 2])", "lib.Size([2]) + lib.tensor(1)",
+    "lib.Size([2]) + 1",
 ]
 
 
