@@ -50,6 +50,52 @@ def test_parameter_attributes_in_copies(m):
     assert vars(copy.deepcopy(p)) == {}  # PyTorch's Parameter deepcopy builds a new one from the values
 
 
+class _Volume(rg.Tensor):
+    """A Tensor subclass with its own __init__ and new_empty (MONAI's MetaTensor): copies skip
+    __init__. (PyTorch's deepcopy needs new_empty to give the subclass; retrograd's keeps the
+    class without asking.)"""
+
+    def __init__(self, *args, **kwargs):
+        raise AssertionError("copies are rebuilt without __init__")
+
+    def new_empty(self, size, **kwargs):
+        return rg.Tensor.new_empty(self, size, **kwargs).as_subclass(type(self))
+
+
+if torch is not None:
+    class _TorchVolume(torch.Tensor):
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("copies are rebuilt without __init__")
+
+        def new_empty(self, size, **kwargs):
+            return torch.Tensor.new_empty(self, size, **kwargs).as_subclass(type(self))
+
+
+def _volume_copies(m, cls):
+    v = m.arange(3.0).as_subclass(cls)
+    v.meta = {"filename_or_obj": "a.nii"}
+    deep, pickled = copy.deepcopy(v), pickle.loads(pickle.dumps(v))
+    deep[0] = 7.0
+    return [(type(c).__name__, c.meta, c.tolist()) for c in (deep, pickled)] + [v.tolist()]
+
+
+def test_subclass_copies_keep_their_class_and_attributes():
+    assert _volume_copies(rg, _Volume) == [
+        ("_Volume", {"filename_or_obj": "a.nii"}, [7.0, 1.0, 2.0]),
+        ("_Volume", {"filename_or_obj": "a.nii"}, [0.0, 1.0, 2.0]),
+        [0.0, 1.0, 2.0],
+    ]
+    x = pickle.loads(pickle.dumps(rg.ones(1).as_subclass(_Volume).requires_grad_()))
+    assert type(x) is _Volume and x.requires_grad and x.is_leaf
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_subclass_copies_vs_torch():
+    ours = _volume_copies(rg, _Volume)
+    theirs = _volume_copies(torch, _TorchVolume)
+    assert [c if isinstance(c, list) else (c[0].replace("_Torch", "_"), *c[1:]) for c in theirs] == ours
+
+
 def test_size_and_stride_of_a_dim_of_a_0_dim_tensor_raise():
     for call in (lambda: rg.tensor(1.0).size(0), lambda: rg.tensor(1.0).stride(-1)):
         with pytest.raises(IndexError) as info:

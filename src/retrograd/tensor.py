@@ -1810,8 +1810,10 @@ class Tensor(TensorMethods):
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         # Pickling copies the data anyway; copy.copy shares it, as in PyTorch. A program's own
-        # attributes travel as the state (pickle and copy put them back in the new __dict__).
-        return (_rebuild, (self._data, self._requires_grad), self.__dict__ or None)
+        # attributes travel as the state (pickle and copy put them back in the new __dict__). A
+        # subclass comes back as itself, without its __init__ (MONAI's MetaTensor), as in PyTorch.
+        args = (self._data, self._requires_grad)
+        return (_rebuild, args if type(self) is Tensor else (*args, type(self)), self.__dict__ or None)
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         if self.grad_fn is not None:
@@ -1821,7 +1823,7 @@ class Tensor(TensorMethods):
                 "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
             )
         # one copy of each storage per deepcopy: views copied together still share memory (as PyTorch)
-        t = Tensor._make(_storage.deepcopy_data(self._data, memo), self._requires_grad)
+        t = type(self)._make(_storage.deepcopy_data(self._data, memo), self._requires_grad)
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = t
@@ -1875,8 +1877,10 @@ _NOT_ON_HOST = (
 )
 
 
-def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
-    return Tensor._make(data, requires_grad)
+def _rebuild(data: np.ndarray, requires_grad: bool, cls: type = Tensor) -> Tensor:
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(f"a tensor can't be rebuilt as {cls!r:.100}, which is no Tensor subclass")
+    return cls._make(data, requires_grad)
 
 
 def _legacy_dtype(name: str) -> dtype:
