@@ -848,3 +848,40 @@ def test_tensors_of_dtypes_without_storage_are_refused_by_name_vs_torch(tmp_path
     for weights_only in (True, False):
         with pytest.raises(serialization.CheckpointError, match="_rebuild_tensor_v3.*uint32"):
             load(tmp_path / "u32.pt", weights_only=weights_only)
+
+
+class _Scan(rg.Tensor):
+    """A Tensor subclass with its own __init__ (MONAI's MetaTensor): loads skip it."""
+
+    def __init__(self, *args, **kwargs):
+        raise AssertionError("loads rebuild without __init__")
+
+
+def test_subclasses_and_tensor_attributes_roundtrip(tmp_path):
+    scan = rg.arange(3.0).as_subclass(_Scan)
+    scan.meta = {"filename_or_obj": "a.nii"}
+    tagged = rg.ones(2, requires_grad=True)
+    tagged.note = "w"
+    save({"scan": scan, "tagged": tagged}, tmp_path / "s.pt")
+    back = load(tmp_path / "s.pt", weights_only=False)
+    assert type(back["scan"]) is _Scan and back["scan"].meta == {"filename_or_obj": "a.nii"}
+    assert back["scan"].tolist() == [0.0, 1.0, 2.0]
+    assert type(back["tagged"]) is rg.Tensor and back["tagged"].note == "w" and back["tagged"].requires_grad
+    save({"tagged": tagged}, tmp_path / "t.pt")
+    assert load(tmp_path / "t.pt").get("tagged").note == "w"  # plain Tensor and a str: weights-only loads it
+    with pytest.raises(serialization.CheckpointError):
+        load(tmp_path / "s.pt")  # the subclass is no safe global
+
+
+@needs_torch
+def test_tensor_attributes_across_torch_save_and_load_vs_torch(tmp_path):
+    t = rg.arange(3.0)
+    t.note = "w"
+    save(t, tmp_path / "ours.pt")
+    theirs = torch.load(tmp_path / "ours.pt")
+    assert theirs.note == "w" and theirs.tolist() == [0.0, 1.0, 2.0]
+    u = torch.arange(2.0)
+    u.note = "v"
+    torch.save(u, tmp_path / "theirs.pt")
+    ours = load(tmp_path / "theirs.pt")
+    assert type(ours) is rg.Tensor and ours.note == "v" and ours.tolist() == [0.0, 1.0]

@@ -174,14 +174,22 @@ def _rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any = None
 
 
 def _rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Tensor:
-    """`torch._tensor._rebuild_from_type_v2`: a tensor or parameter from retrograd's rebuilders;
-    Python attributes saved on the tensor (`state`) are not supported."""
-    if func not in _REBUILDERS or not isinstance(args, tuple) or new_type not in (Tensor, Parameter):
+    """`torch._tensor._rebuild_from_type_v2`: a tensor of class `new_type` (a Tensor subclass: a
+    weights-only load resolves only the classes `add_safe_globals` allows) from retrograd's
+    rebuilders, with the Python attributes saved on it (`state`, a dict) in its `__dict__`."""
+    if not (func in _REBUILDERS and isinstance(args, tuple) and isinstance(new_type, type)
+            and issubclass(new_type, Tensor)):
         raise pickle.UnpicklingError(f"refused to rebuild a tensor with {func!r:.100} as {new_type!r:.100}")
-    if state:
-        raise pickle.UnpicklingError("retrograd can't restore Python attributes saved on a tensor")
+    if state is not None and not (isinstance(state, dict) and all(type(k) is str for k in state)):
+        raise pickle.UnpicklingError("a tensor's saved attributes must be a dict with str keys")
     out = func(*args)
-    return Parameter(out, out.requires_grad) if new_type is Parameter and type(out) is Tensor else out
+    if new_type is Parameter and type(out) is Tensor:
+        out = Parameter(out, out.requires_grad)
+    elif type(out) is not new_type:  # a subclass, built without its __init__ (as PyTorch's as_subclass)
+        out = new_type._make(out._data, out.requires_grad)
+    if state:
+        out.__dict__.update(state)  # never the tensor's slots
+    return out
 
 
 def _encode(text: Any, encoding: str = "utf-8") -> bytes:

@@ -98,8 +98,10 @@ _REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
 _REBUILD_META = _TorchName("torch._utils", "_rebuild_meta_tensor_no_storage")
 _REBUILD_SPARSE = _TorchName("torch._utils", "_rebuild_sparse_tensor")
+_REBUILD_FROM_TYPE = _TorchName("torch._tensor", "_rebuild_from_type_v2")  # a subclass, or Python attributes
 _GET_LAYOUT = _TorchName("torch.serialization", "_get_layout")  # PyTorch pickles a layout as this call of its name
 _TORCH_SIZE = _TorchName("torch", "Size")
+_TORCH_TENSOR = _TorchName("torch", "Tensor")
 _TORCH_DEVICE = _TorchName("torch", "device")
 
 
@@ -219,7 +221,12 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             self._locations[record.key] = str(t.device) if t.device.index is not None else "cuda:0"
         ref = _StorageRef(record)
         self._temporaries.append(ref)
-        return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
+        args: tuple[Any, ...] = (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
+        if type(t) is Tensor and not t.__dict__:
+            return _REBUILD_TENSOR, args
+        # as PyTorch: the class (MONAI's MetaTensor) and the attributes travel around the plain rebuild
+        new_type = _TORCH_TENSOR if type(t) is Tensor else type(t)
+        return _REBUILD_FROM_TYPE, (_REBUILD_TENSOR, new_type, args, dict(t.__dict__))
 
     def save_global(self, obj: Any, name: str | None = None) -> None:
         """A class or function: retrograd's own under PyTorch's name (a whole `nn.Module` saved
