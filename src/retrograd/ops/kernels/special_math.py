@@ -272,6 +272,16 @@ def erfcx(a: Any) -> np.ndarray:
     return np.where(np.isnan(x), x, out)
 
 
+def log_ndtr(x: np.ndarray) -> np.ndarray:
+    """log Φ(x), composed as PyTorch's: with t = x·M_SQRT1_2, log(erfcx(-t) / 2) - t² below x = -1 (finite
+    far left), log1p(-erfc(t) / 2) above (erfc itself, not erfcx(t)·e^(-t²), which rounds t² into the tail)."""
+    t = x * 0.7071067811865476
+    with np.errstate(all="ignore"):
+        left = np.log(erfcx(-t) / 2) - t * t
+        right = np.log1p(-np.asarray(_erfc(t), dtype=np.float64) / 2)
+    return np.where(x < -1, left, right)
+
+
 def gammainc(a: Any, x: Any) -> np.ndarray:
     """The regularised lower incomplete gamma P(a, x): series for x < a + 1, else Q's continued fraction."""
     a, x = np.broadcast_arrays(f64(a), f64(x))
