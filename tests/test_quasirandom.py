@@ -123,12 +123,11 @@ def _draws_in_other_dtypes(module):
 
 def test_only_float_and_double_points_are_drawn():
     # the other dtypes had drawn garbage (NaN in float16); PyTorch's kernel refuses them
+    refused = [f"\"_sobol_engine_draw\" not implemented for '{kind}'" for kind in ("Half", "BFloat16", "Long", "Bool")]
     assert _draws_in_other_dtypes(retrograd) == (
-        ["\"_sobol_engine_draw\" not implemented for 'Half'", 0, "\"_sobol_engine_draw\" not implemented for 'BFloat16'",
-         0, "\"_sobol_engine_draw\" not implemented for 'Long'", 0, "\"_sobol_engine_draw\" not implemented for 'Bool'",
-         0],
+        [refused[0], 0, refused[1], 0, refused[2], 0, refused[3], 0],
         [[0.0, 0.0]], [[0.0, 0.0], [0.5, 0.5]], "float16",
-    )  # fmt: skip
+    )
 
 
 @needs_torch
