@@ -54,6 +54,21 @@ CALLS = {
     "dist 0-d float64, float32": lambda m, y: m.dist(m.tensor(0.5, dtype=m.float64), y),
     "dist float32, float64": lambda m, y: m.dist(y, m.ones(3, dtype=m.float64)),
     "dist float32, 0-d complex128": lambda m, y: m.dist(y, m.tensor(0.5j, dtype=m.complex128)),
+    # activations' Scalar arguments (BoTorch's log_softplus passes beta=1 / tau, a 0-d tensor)
+    "softplus beta=tensor(2.0), threshold=tensor(1)": lambda m, y: m.nn.functional.softplus(
+        y, m.tensor(2.0), m.tensor(1)
+    ),
+    "softplus beta='a'": lambda m, y: m.nn.functional.softplus(y, "a"),
+    "elu alpha=tensor(2.0, float64)": lambda m, y: m.nn.functional.elu(-y, m.tensor(2.0, dtype=m.float64)),
+    "elu_ alpha requiring grad": lambda m, y: m.nn.functional.elu_(y.clone(), m.tensor(1.0, requires_grad=True)),
+    "leaky_relu slope=tensor(0.25)": lambda m, y: m.nn.functional.leaky_relu(-y, m.tensor(0.25)),
+    "leaky_relu_ slope=tensor([0.25])": lambda m, y: m.nn.functional.leaky_relu_(-y, m.tensor([0.25])),
+    "hardtanh bounds tensor(0), tensor(2.0)": lambda m, y: m.nn.functional.hardtanh(3 * y, m.tensor(0), m.tensor(2.0)),
+    "hardtanh_ min_val > max_val": lambda m, y: m.nn.functional.hardtanh_(y.clone(), 2.0, 0.5),
+    "threshold tensor(1.5), tensor(-1.0)": lambda m, y: m.nn.functional.threshold(y, m.tensor(1.5), m.tensor(-1.0)),
+    "threshold_ value=tensor([0.0])": lambda m, y: m.threshold_(y.clone(), 0.5, m.tensor([0.0])),
+    "hardshrink lambd=tensor(2.0)": lambda m, y: m.nn.functional.hardshrink(y, m.tensor(2.0)),
+    "softshrink lambd=tensor(0.25)": lambda m, y: m.nn.functional.softshrink(y, m.tensor(0.25)),
 }
 
 
@@ -100,6 +115,20 @@ EXPECTED = {
     "dist 0-d float64, float32": ("float32", pytest.approx(0.8660254)),
     "dist float32, float64": ("float64", 0.0),
     "dist float32, 0-d complex128": ("float32", pytest.approx(1.9364917)),
+    "softplus beta=tensor(2.0), threshold=tensor(1)": ("float32", [1.0, 1.0, 1.0]),  # beta·x > threshold: x itself
+    "softplus beta='a'": ("TypeError", "softplus(): argument 'beta' (position 2) must be Number, not str"),
+    "elu alpha=tensor(2.0, float64)": ("float32", pytest.approx([-1.2642411] * 3)),  # 2 (e^-1 - 1)
+    "elu_ alpha requiring grad": ("TypeError", NOT_NUMBER.format("elu_", "alpha", " (position 2)")),
+    "leaky_relu slope=tensor(0.25)": ("float32", [-0.25, -0.25, -0.25]),
+    "leaky_relu_ slope=tensor([0.25])": (
+        "TypeError", NOT_NUMBER.format("leaky_relu_", "negative_slope", " (position 2)")
+    ),
+    "hardtanh bounds tensor(0), tensor(2.0)": ("float32", [2.0, 2.0, 2.0]),
+    "hardtanh_ min_val > max_val": ("float32", [0.5, 0.5, 0.5]),  # only F.hardtanh checks the bounds' order
+    "threshold tensor(1.5), tensor(-1.0)": ("float32", [-1.0, -1.0, -1.0]),
+    "threshold_ value=tensor([0.0])": ("TypeError", NOT_NUMBER.format("threshold_", "value", " (position 3)")),
+    "hardshrink lambd=tensor(2.0)": ("float32", [0.0, 0.0, 0.0]),
+    "softshrink lambd=tensor(0.25)": ("float32", [0.75, 0.75, 0.75]),
 }
 
 

@@ -105,3 +105,31 @@ def test_a_draw_of_no_points_is_empty_except_the_first():
 @needs_torch
 def test_a_draw_of_no_points_as_pytorch():
     assert _empty_and_negative_draws(retrograd) == _empty_and_negative_draws(torch)
+
+
+def _draws_in_other_dtypes(module):
+    outcomes = []
+    for name in ("float16", "bfloat16", "int64", "bool"):
+        engine = module.quasirandom.SobolEngine(2, scramble=True, seed=1)
+        try:
+            outcomes.append(str(engine.draw(3, dtype=getattr(module, name)).dtype))
+        except NotImplementedError as e:
+            outcomes.append(str(e))
+        outcomes.append(engine.num_generated)
+    first = module.quasirandom.SobolEngine(2).draw(1, dtype=module.float16)  # the first point needs no kernel
+    into_half = module.quasirandom.SobolEngine(2).draw(2, out=module.empty(0, dtype=module.float16))
+    return outcomes, first.tolist(), into_half.tolist(), str(into_half.dtype).split(".")[-1]
+
+
+def test_only_float_and_double_points_are_drawn():
+    # the other dtypes had drawn garbage (NaN in float16); PyTorch's kernel refuses them
+    refused = [f"\"_sobol_engine_draw\" not implemented for '{kind}'" for kind in ("Half", "BFloat16", "Long", "Bool")]
+    assert _draws_in_other_dtypes(retrograd) == (
+        [refused[0], 0, refused[1], 0, refused[2], 0, refused[3], 0],
+        [[0.0, 0.0]], [[0.0, 0.0], [0.5, 0.5]], "float16",
+    )
+
+
+@needs_torch
+def test_draws_in_other_dtypes_as_pytorch():
+    assert _draws_in_other_dtypes(retrograd) == _draws_in_other_dtypes(torch)

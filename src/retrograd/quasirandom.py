@@ -166,6 +166,8 @@ class SobolEngine:
         return result
 
     def _points(self, n: int, start: int, dtype: _dt.dtype) -> Tensor:
+        if dtype not in (_dt.float32, _dt.float64):  # PyTorch's kernel has float and double only
+            raise NotImplementedError(f"\"_sobol_engine_draw\" not implemented for '{dtype.kind_name}'")
         # the integers are converted to `dtype` first, then scaled by 2^-30 (exact), as PyTorch's kernel
         scaled = self._advance(n, start).astype(dtype.np) * np.asarray(1.0 / 2**self.MAXBIT, dtype.np)
         return tensor(scaled.reshape(n, self.dimension), dtype=dtype)

@@ -286,6 +286,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         >>> F.hardtanh(retrograd.tensor([-2.0, -0.5, 0.0, 1.0, 3.0]), 0.0, 2.0)
         tensor([0., 0., 0., 1., 2.])
     """
+    if min_val > max_val:  # the Python function checks; the op itself does not
+        raise ValueError("min_val cannot be greater than max_val")
     if inplace:
         return _act.hardtanh_(input, min_val, max_val)
     return _act.hardtanh(input, min_val, max_val)

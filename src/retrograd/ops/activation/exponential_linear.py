@@ -83,7 +83,7 @@ _celu = twins("celu", _elu_forward, _celu_rule, "Celu")
 
 def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     """`input` for positive values, `alpha * (exp(input) - 1)` elsewhere."""
-    return run(input, _elu[0], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
+    return run(input, _elu[0], "elu_cpu", alpha=scalar_arg("elu", "alpha", 2, alpha), scale=1.0, input_scale=1.0)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -102,6 +102,7 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
         >>> y is x, x
         (True, tensor([-0.6321,  0.0000,  2.0000]))
     """
+    alpha = scalar_arg("elu_", "alpha", 2, alpha)
     return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
 
 

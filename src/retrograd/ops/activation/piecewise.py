@@ -247,11 +247,11 @@ def relu_(input: Tensor) -> Tensor:
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """`clamp(input, min_val, max_val)`; the gradient is 0 at and outside the bounds."""
-    if min_val > max_val:
-        raise ValueError("min_val cannot be greater than max_val")
+    """`clamp(input, min_val, max_val)`; the gradient is 0 at and outside the bounds (all `max_val` if
+    `min_val > max_val`: `F.hardtanh` refuses that, the op does not)."""
+    lo, hi = scalar_arg("hardtanh", "min_val", 2, min_val), scalar_arg("hardtanh", "max_val", 3, max_val)
     no_complex(NotImplementedError, "clamp is not supported for complex types", input)
-    return _hardtanh(input, lo=min_val, hi=max_val)
+    return _hardtanh(input, lo=lo, hi=hi)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -271,7 +271,8 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
         >>> y is x, x
         (True, tensor([0., 0., 1.]))
     """
-    return _inplace.apply(input, hardtanh, min_val, max_val)
+    lo, hi = scalar_arg("hardtanh_", "min_val", 2, min_val), scalar_arg("hardtanh_", "max_val", 3, max_val)
+    return _inplace.apply(input, hardtanh, lo, hi)
 
 
 def relu6(input: Tensor) -> Tensor:
@@ -281,7 +282,8 @@ def relu6(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """`input` where positive, `negative_slope * input` elsewhere."""
-    return run(input, _leaky_relu[0], "leaky_relu_cpu", slope=negative_slope)
+    slope = scalar_arg("leaky_relu", "negative_slope", 2, negative_slope)
+    return run(input, _leaky_relu[0], "leaky_relu_cpu", slope=slope)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -300,7 +302,8 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
         >>> y is x, x
         (True, tensor([-0.1000,  0.0000,  2.0000]))
     """
-    return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=negative_slope)
+    slope = scalar_arg("leaky_relu_", "negative_slope", 2, negative_slope)
+    return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=slope)
 
 
 def _rrelu_arguments(fn: str, lower: Any, upper: Any, training: Any) -> tuple:
@@ -420,8 +423,9 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
         >>> retrograd.threshold(x, -1.0, 0.0)
         tensor([ 0.0000, -0.5000,  0.0000,  1.5000])
     """
+    th, value = scalar_arg("threshold", "threshold", 2, threshold), scalar_arg("threshold", "value", 3, value)
     no_complex_kernel("threshold_cpu", input)
-    return _threshold[0](input, th=threshold, value=value)
+    return _threshold[0](input, th=th, value=value)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
@@ -441,7 +445,8 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
         >>> y is x, x
         (True, tensor([-1., -1.,  2.]))
     """
-    return _inplace.apply(input, lambda t: _threshold[1](t, th=threshold, value=value))
+    th, value = scalar_arg("threshold_", "threshold", 2, threshold), scalar_arg("threshold_", "value", 3, value)
+    return _inplace.apply(input, lambda t: _threshold[1](t, th=th, value=value))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -462,7 +467,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("hardshrink", input)
-    return run(input, _hardshrink, "hardshrink_cpu", lambd=lambd)
+    return run(input, _hardshrink, "hardshrink_cpu", lambd=scalar_arg("hardshrink", "lambd", 2, lambd))
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -480,6 +485,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         tensor([-1.5000, -0.0000,  0.0000,  1.0000])
     """
     floating(input, "softshrink_check")
+    lambd = scalar_arg("softshrink", "lambd", 2, lambd)
     if lambd < 0:
         raise RuntimeError(
             "lambda must be in range [0, 3.40282e+38] for input dtype "

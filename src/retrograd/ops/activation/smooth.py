@@ -21,7 +21,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
 from ..elementwise.pointwise import erf, exp, sigmoid, tanh
-from ..kernels.arg_types import plain_number
+from ..kernels.arg_types import plain_number, scalar_arg
 from ..kernels.select import select
 from ..kernels.special import erf_array, rounded_once, tanh_array
 
@@ -332,6 +332,7 @@ def mish(input: Tensor) -> Tensor:
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """`log(1 + exp(beta * input)) / beta`, linear where `beta * input > threshold`."""
+    beta, threshold = scalar_arg("softplus", "beta", 2, beta), scalar_arg("softplus", "threshold", 3, threshold)
     return run(input, _softplus, "softplus_cpu", beta=beta, th=threshold)
 
 

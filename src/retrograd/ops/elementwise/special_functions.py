@@ -98,17 +98,9 @@ ndtri = _unary(
     "ndtri", _k.ndtri, lambda g, out: g * (_SQRT_2PI * (out * out / 2).exp())
 )  # 1/φ(Φ⁻¹(p)) = √(2π) e^(y²/2)
 log_ndtr = _unary(
-    "log_ndtr", lambda a: _log_ndtr(_k.f64(a)), lambda g, a: g * (math.sqrt(2 / math.pi) / erfcx(-a / _SQRT_2))
+    "log_ndtr", lambda a: _k.log_ndtr(_k.f64(a)), lambda g, a: g * (math.sqrt(2 / math.pi) / erfcx(-a / _SQRT_2))
 )  # φ(x)/Φ(x), written with erfcx so it stays finite far left
 entr = _unary("entr", lambda a: _entr(_k.f64(a)), lambda g, a: g * -(a.log() + 1))  # -(ln x + 1)
-
-
-def _log_ndtr(x: np.ndarray) -> np.ndarray:
-    # far left, Φ(x) = erfcx(-x/√2) e^(-x²/2) / 2 keeps the logarithm finite
-    with np.errstate(all="ignore"):
-        left = np.log(_k.erfcx(-x / _SQRT_2) / 2) - x * x / 2
-        right = np.log1p(-0.5 * _k.erfcx(x / _SQRT_2) * np.exp(-x * x / 2))
-    return np.where(x < -1, left, right)
 
 
 def _entr(x: np.ndarray) -> np.ndarray:

@@ -51,6 +51,8 @@ def scalar_arg(fn: str, name: str, position: int | None, value: Any) -> Any:
     """`value` as a Python number where PyTorch's parser wants a Number: a Python or NumPy number, or
     a 0-d tensor (its value); a tensor with dims or one that requires grad (its graph would be
     lost), None or a string is PyTorch's TypeError."""
+    if type(value) is float or type(value) is int:  # the common case, before the slower ABC check
+        return value
     if isinstance(value, (numbers.Number, np.bool_)):
         return plain_number(value)
     if isinstance(value, Tensor) and value._data.ndim == 0 and not value.requires_grad:
