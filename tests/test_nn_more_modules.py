@@ -102,6 +102,26 @@ def test_sync_batchnorm_on_one_process_is_batchnorm_vs_torch():
     assert isinstance(rg.nn.SyncBatchNorm.convert_sync_batchnorm(rg.nn.BatchNorm2d(2)), rg.nn.SyncBatchNorm)
 
 
+def test_sync_batchnorm_lives_in_the_batchnorm_module():
+    # timm's freeze() lists `torch.nn.modules.batchnorm.SyncBatchNorm` among the norms it freezes
+    from retrograd.nn.modules import batchnorm
+
+    assert batchnorm.SyncBatchNorm is rg.nn.SyncBatchNorm
+    assert "SyncBatchNorm" in batchnorm.__all__
+    assert rg.nn.SyncBatchNorm.__module__ == "retrograd.nn.modules.batchnorm"
+    assert issubclass(batchnorm.SyncBatchNorm, batchnorm._BatchNorm)
+
+
+def test_sync_batchnorm_module_path_vs_torch():
+    torch = pytest.importorskip("torch")
+    from retrograd.nn.modules import batchnorm
+
+    assert torch.nn.SyncBatchNorm.__module__.replace("torch", "retrograd", 1) == rg.nn.SyncBatchNorm.__module__
+    assert set(torch.nn.modules.batchnorm.__all__) - {"LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"} <= set(
+        batchnorm.__all__
+    )
+
+
 @pytest.mark.parametrize("size,channels", [(1, 3), (2, 4), (3, 3), (3, 6), (4, 9), (5, 9), (7, 2)])
 def test_cross_map_lrn2d_forward_vs_torch(size, channels):
     torch = pytest.importorskip("torch")

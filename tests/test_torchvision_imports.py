@@ -145,6 +145,25 @@ def test_private_modules_vs_torch():
     assert torch.jit.annotations.BroadcastingList2[int] is rg.jit.annotations.BroadcastingList2[int]
 
 
+def test_jit_annotations_reexport_the_typing_names():
+    # timm's densenet does `from torch.jit.annotations import List`; PyTorch re-exports typing's objects
+    import typing
+
+    from retrograd.jit import annotations
+
+    for name in ("Any", "Dict", "List", "Optional", "Tuple", "Union"):
+        assert getattr(annotations, name) is getattr(typing, name), name
+        assert name in annotations.__all__
+
+
+def test_jit_annotations_vs_torch():
+    torch = _torch()
+    from retrograd.jit import annotations
+
+    for name in ("Any", "Dict", "List", "Optional", "Tuple", "Union"):
+        assert getattr(annotations, name) is getattr(torch.jit.annotations, name), name
+
+
 def test_onnx_symbolic_registry():
     @rg.onnx.symbolic_helper.parse_args("v", "v", "f")
     def symbolic(g, boxes, scores, threshold):

@@ -4,7 +4,8 @@ PyTorch's `_C` is its compiled core; libraries touch a handful of its names dire
 torchmetrics logs API usage with `_log_api_usage_once` in every Metric's constructor,
 Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`,
 Pyro and GPyTorch ask `_get_tracing_state()`, kornia `_are_functorch_transforms_active()` and
-`_functorch.is_legacy_batchedtensor`, and they name `_LinAlgError`, `Size`, `dtype`, `device`
+`_functorch.is_legacy_batchedtensor`, timm flips the TorchScript fuser switches
+(`_jit_set_profiling_mode`, ...), and they name `_LinAlgError`, `Size`, `dtype`, `device`
 and `Generator` (retrograd's own classes, under PyTorch's names).
 retrograd is all Python, so these are the Python objects that play those parts.
 """
@@ -23,7 +24,7 @@ from ..dtypes import dtype
 from ..engine.grad_mode import in_func_transform as _are_functorch_transforms_active
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
-from . import _functorch, _nn
+from . import _functorch, _jit, _nn
 from ._dispatch import (
     DisableTorchFunction,
     DisableTorchFunctionSubclass,
@@ -33,13 +34,27 @@ from ._dispatch import (
     _IncludeDispatchKeyGuard,
     _is_torch_function_enabled,
 )
+from ._jit import (
+    _jit_can_fuse_on_cpu,
+    _jit_can_fuse_on_gpu,
+    _jit_llga_enabled,
+    _jit_override_can_fuse_on_cpu,
+    _jit_override_can_fuse_on_gpu,
+    _jit_set_llga_enabled,
+    _jit_set_nvfuser_enabled,
+    _jit_set_nvfuser_guard_mode,
+    _jit_set_profiling_executor,
+    _jit_set_profiling_mode,
+    _jit_set_texpr_fuser_enabled,
+    _jit_texpr_fuser_enabled,
+)
 
 __all__ = [
     "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
     "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
-    "_nn", "device", "dtype",
+    "_nn", "device", "dtype", "_get_privateuse1_backend_name", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
@@ -76,6 +91,16 @@ def _get_default_device() -> str:
     'cpu'
     """
     return get_default_device().type
+
+
+def _get_privateuse1_backend_name() -> str:
+    """The name of PyTorch's out-of-tree device slot, `'privateuseone'` while no backend renames it
+    (timm adds it to the devices its optimizers may capture on).
+
+    >>> retrograd._C._get_privateuse1_backend_name()
+    'privateuseone'
+    """
+    return "privateuseone"
 
 
 def _log_api_usage_once(event: str) -> None:

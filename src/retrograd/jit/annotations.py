@@ -1,14 +1,26 @@
-"""`torch.jit.annotations`: `BroadcastingList1/2/3`, TorchScript's "an int or a list of ints" hints.
+"""`torch.jit.annotations`: the typing names TorchScript code imports, and `BroadcastingList1/2/3`.
 
-torchvision annotates `output_size: BroadcastingList2[int]`; outside TorchScript PyTorch's
-subscript gives None, and so does this.
+Libraries write `from torch.jit.annotations import List, Tuple` (timm's densenet does); in
+PyTorch these are the `typing` objects themselves, and so they are here. torchvision annotates
+`output_size: BroadcastingList2[int]`; outside TorchScript PyTorch's subscript gives None, and
+so does this.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict, List, Optional, Tuple, Union  # noqa: UP035 (PyTorch re-exports these)
 
-__all__ = ["BroadcastingList1", "BroadcastingList2", "BroadcastingList3"]
+__all__ = [
+    "Any",
+    "BroadcastingList1",
+    "BroadcastingList2",
+    "BroadcastingList3",
+    "Dict",
+    "List",
+    "Optional",
+    "Tuple",
+    "Union",
+]
 
 
 class BroadcastingListCls:

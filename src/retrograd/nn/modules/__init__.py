@@ -23,7 +23,6 @@ from . import (
     pooling,
     rnn,
     sparse,
-    sync_batchnorm,
     transformer,
     transformer_decoder,
     unpooling,
@@ -54,7 +53,6 @@ from .pixelshuffle import *
 from .pooling import *
 from .rnn import *
 from .sparse import *
-from .sync_batchnorm import *
 from .transformer import *
 from .transformer_decoder import *
 from .unpooling import *
@@ -83,7 +81,6 @@ __all__ += pixelshuffle.__all__
 __all__ += pooling.__all__
 __all__ += rnn.__all__
 __all__ += sparse.__all__
-__all__ += sync_batchnorm.__all__
 __all__ += transformer.__all__
 __all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__
