@@ -29,7 +29,10 @@ class Stream:
 
     Args:
         device (device or str, optional): the stream's device; only the CPU has one here.
-        priority (int): not read on the CPU, as in PyTorch.
+        priority (int): kept as `priority`; the CPU runs every stream's work at once, as in PyTorch.
+
+    Returns:
+        Stream: the CPU's stream.
 
     Examples:
         >>> s = retrograd.Stream()
@@ -41,6 +44,7 @@ class Stream:
 
     def __init__(self, device: Any = None, *, priority: int = 0) -> None:
         self.device = _cpu_device(device)
+        self.priority = priority
         self.device_index = -1
         self.device_type = 0  # PyTorch's DeviceType enum: CPU is 0
         self.stream_id = 0
@@ -92,7 +96,11 @@ class Event:
     Args:
         device (device or str, optional): the event's device; only the CPU has one here.
         enable_timing (bool): whether `elapsed_time` may be asked of it.
-        blocking (bool), interprocess (bool): not read on the CPU.
+        blocking (bool), interprocess (bool): kept as `blocking` and `interprocess`; a CPU event
+            is never recorded, so nothing waits on it or crosses processes.
+
+    Returns:
+        Event: an event of the CPU's stream.
 
     Examples:
         >>> retrograd.Event()
@@ -103,6 +111,7 @@ class Event:
         self, device: Any = None, *, enable_timing: bool = False, blocking: bool = False, interprocess: bool = False
     ) -> None:
         self.device = _cpu_device(device)
+        self.blocking, self.interprocess = blocking, interprocess
         self.event_id = 0
         self._flag = int(enable_timing)  # PyTorch's EventFlag: 1 for timing events
 
