@@ -8,6 +8,7 @@ on an op nobody defined (kept aside once a C++ library failed to load), and `ten
 overload keywords. None of these tests needs torchvision."""
 
 import copy
+import importlib
 import os
 import types
 
@@ -136,13 +137,16 @@ def test_private_modules_torchvision_imports():
 
 
 def test_private_modules_vs_torch():
-    torch = _torch()
+    _torch()  # (skips without PyTorch)
     from torch._dynamo.utils import is_compile_supported
 
     from retrograd._dynamo.utils import is_compile_supported as ours
 
     assert ours("cpu") == is_compile_supported("cpu")
-    assert torch.jit.annotations.BroadcastingList2[int] is rg.jit.annotations.BroadcastingList2[int]
+    # the modules by name: `torch.jit.annotations` is `__future__.annotations` until the module is imported
+    theirs = importlib.import_module("torch.jit.annotations")
+    mine = importlib.import_module("retrograd.jit.annotations")
+    assert theirs.BroadcastingList2[int] is mine.BroadcastingList2[int]
 
 
 def test_jit_annotations_reexport_the_typing_names():
@@ -157,11 +161,12 @@ def test_jit_annotations_reexport_the_typing_names():
 
 
 def test_jit_annotations_vs_torch():
-    torch = _torch()
+    _torch()  # (skips without PyTorch)
     from retrograd.jit import annotations
 
+    theirs = importlib.import_module("torch.jit.annotations")  # (torch.jit's attribute is __future__'s until then)
     for name in ("Any", "Dict", "List", "Optional", "Tuple", "Union"):
-        assert getattr(annotations, name) is getattr(torch.jit.annotations, name), name
+        assert getattr(annotations, name) is getattr(theirs, name), name
 
 
 def test_onnx_symbolic_registry():
