@@ -33,7 +33,50 @@ class SparseUnsupported(NotImplementedError):
         self.name = name
 
 
-class SparseCOO:
+class RefusedArray:
+    """What a sparse payload (`SparseCOO`, `backend.sparse_compressed.SparseCompressed`) answers to
+    everything an array does: SparseUnsupported, which sends the primitive to its sparse kernel."""
+
+    __slots__ = ()
+    shape: tuple
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocols probed by copy, pickle, NumPy: absent, as usual
+            raise AttributeError(name)
+        raise SparseUnsupported(name)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        raise SparseUnsupported(ufunc.__name__)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        raise SparseUnsupported(func.__name__)
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        raise SparseUnsupported("asarray")
+
+    def __getitem__(self, key: Any) -> Any:
+        raise SparseUnsupported("index")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise SparseUnsupported("index_put_")
+
+    def __bool__(self) -> bool:
+        raise SparseUnsupported("is_nonzero")
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _refuse(self, *args: Any) -> Any:
+        raise SparseUnsupported("arithmetic")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
+    __iadd__ = __isub__ = __imul__ = __itruediv__ = __and__ = __or__ = __xor__ = __invert__ = _refuse
+    __neg__ = __pos__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse  # type: ignore[assignment]
+    __float__ = __int__ = __index__ = __complex__ = _refuse
+
+
+class SparseCOO(RefusedArray):
     """indices (sparse_dim, nnz) int64, values (nnz, *dense_dims), a shape and a coalesced flag."""
 
     __slots__ = ("indices", "values", "shape", "coalesced")
@@ -72,42 +115,6 @@ class SparseCOO:
 
     def copy(self) -> SparseCOO:
         return SparseCOO(self.indices.copy(), self.values.copy(), self.shape, self.coalesced)
-
-    # --- everything else an array does is refused ---
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # protocols probed by copy, pickle, NumPy: absent, as usual
-            raise AttributeError(name)
-        raise SparseUnsupported(name)
-
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        raise SparseUnsupported(ufunc.__name__)
-
-    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        raise SparseUnsupported(func.__name__)
-
-    def __array__(self, *args: Any, **kwargs: Any) -> Any:
-        raise SparseUnsupported("asarray")
-
-    def __getitem__(self, key: Any) -> Any:
-        raise SparseUnsupported("index")
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        raise SparseUnsupported("index_put_")
-
-    def __bool__(self) -> bool:
-        raise SparseUnsupported("is_nonzero")
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def _refuse(self, *args: Any) -> Any:
-        raise SparseUnsupported("arithmetic")
-
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
-    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
-    __iadd__ = __isub__ = __imul__ = __itruediv__ = __and__ = __or__ = __xor__ = __invert__ = _refuse
-    __neg__ = __pos__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse  # type: ignore[assignment]
-    __float__ = __int__ = __index__ = __complex__ = _refuse
 
 
 # --- kernels -----------------------------------------------------------------------------------

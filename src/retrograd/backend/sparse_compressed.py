@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy
 
-from .sparse import SparseCOO, SparseUnsupported, coalesce
+from .sparse import RefusedArray, SparseCOO, coalesce
 
 
-class SparseCompressed:
+class SparseCompressed(RefusedArray):
     """compressed and plain int64 index arrays, values (nnz,), a 2-D shape and the layout's name."""
 
     __slots__ = ("compressed", "plain", "values", "shape", "layout")
@@ -60,39 +60,6 @@ class SparseCompressed:
 
     def copy(self) -> SparseCompressed:
         return SparseCompressed(self.compressed.copy(), self.plain.copy(), self.values.copy(), self.shape, self.layout)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise SparseUnsupported(name)
-
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        raise SparseUnsupported(ufunc.__name__)
-
-    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        raise SparseUnsupported(func.__name__)
-
-    def __array__(self, *args: Any, **kwargs: Any) -> Any:
-        raise SparseUnsupported("asarray")
-
-    def __getitem__(self, key: Any) -> Any:
-        raise SparseUnsupported("index")
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        raise SparseUnsupported("index_put_")
-
-    def __bool__(self) -> bool:
-        raise SparseUnsupported("is_nonzero")
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    _refuse = SparseCOO._refuse
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
-    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
-    __iadd__ = __isub__ = __imul__ = __itruediv__ = __and__ = __or__ = __xor__ = __invert__ = _refuse
-    __neg__ = __pos__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse  # type: ignore[assignment]
-    __float__ = __int__ = __index__ = __complex__ = _refuse
 
 
 # --- kernels -----------------------------------------------------------------------------------
