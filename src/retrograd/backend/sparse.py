@@ -34,11 +34,29 @@ class SparseUnsupported(NotImplementedError):
 
 
 class RefusedArray:
-    """What a sparse payload (`SparseCOO`, `backend.sparse_compressed.SparseCompressed`) answers to
-    everything an array does: SparseUnsupported, which sends the primitive to its sparse kernel."""
+    """What a sparse payload (`SparseCOO`, `backend.sparse_compressed.SparseCompressed`) answers as an
+    array: the shape facts from its `shape` and `values`, and SparseUnsupported to everything else an
+    array does, which sends the primitive to its sparse kernel."""
 
     __slots__ = ()
     shape: tuple
+    values: Any
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def dtype(self) -> Any:
+        return self.values.dtype
+
+    @property
+    def itemsize(self) -> int:
+        return self.values.itemsize
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # protocols probed by copy, pickle, NumPy: absent, as usual
@@ -88,23 +106,7 @@ class SparseCOO(RefusedArray):
         self.shape = tuple(shape)
         self.coalesced = coalesced
 
-    # --- what an array answers ---
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    @property
-    def dtype(self) -> Any:
-        return self.values.dtype
-
-    @property
-    def itemsize(self) -> int:
-        return self.values.itemsize
-
-    @property
-    def size(self) -> int:
-        return math.prod(self.shape)
-
+    # --- what an array answers (the shape facts: RefusedArray) ---
     @property
     def sparse_dim(self) -> int:
         return int(self.indices.shape[0])

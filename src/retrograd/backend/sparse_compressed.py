@@ -13,7 +13,6 @@ The functions below are the NumPy kernels the differentiable ops of `ops.sparse.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy
@@ -33,22 +32,6 @@ class SparseCompressed(RefusedArray):
         self.values = values
         self.shape = tuple(shape)
         self.layout = layout  # "sparse_csr" or "sparse_csc"
-
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    @property
-    def dtype(self) -> Any:
-        return self.values.dtype
-
-    @property
-    def itemsize(self) -> int:
-        return self.values.itemsize
-
-    @property
-    def size(self) -> int:
-        return math.prod(self.shape)
 
     @property
     def nnz(self) -> int:
