@@ -12,7 +12,7 @@ import pytest
 
 import retrograd
 from retrograd.engine.graph import AccumulateGrad, Node
-from retrograd.engine.primitive import _NODE_CLASSES, OpNode, Primitive
+from retrograd.engine.primitive import _NODE_CLASSES, OpNode, Primitive, defined
 
 
 def _hooks(cls: type) -> list[str]:
@@ -28,7 +28,10 @@ def test_no_attribute_hooks(cls):
 
 
 def test_no_node_class_has_attribute_hooks():
-    retrograd.ones(2, requires_grad=True).sum().backward()  # make sure some nodes exist
+    for name in retrograd.ops.__all__:  # load every op module, so every primitive exists
+        getattr(retrograd.ops, name)
+    for prim, _ in defined():  # node classes are made on an op's first recording: make them all now
+        prim.node_class or prim.first_node_class()
     assert len(_NODE_CLASSES) > 100
     assert {name: _hooks(cls) for name, cls in _NODE_CLASSES.items() if _hooks(cls)} == {}
 
@@ -42,3 +45,15 @@ def test_saved_values_are_still_read_by_their_pytorch_names():
     assert not hasattr(y.grad_fn, "_saved_exponent") and not hasattr(y.grad_fn, "no_such_field")
     with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'no_such_method'"):
         x.no_such_method  # noqa: B018
+
+
+def test_an_op_makes_its_node_class_when_it_first_records():
+    from retrograd.ops.activation.randomized_relu import _rrelu
+
+    prim = _rrelu[0]
+    prim.node_class = None  # as before its first recording
+    retrograd.rrelu(-retrograd.ones(2))  # nothing requires grad: no node, no class looked up
+    assert prim.node_class is None
+    y = retrograd.rrelu(-retrograd.ones(2, requires_grad=True))
+    assert type(y.grad_fn).__name__ == "RreluWithNoiseBackward0" and prim.node_class is type(y.grad_fn)
+    assert _NODE_CLASSES["RreluWithNoiseBackward0"] is prim.node_class

@@ -67,7 +67,7 @@ from ._layouts import (
 )
 from .tensor import Size, Tensor, is_tensor
 from .storage import TypedStorage, UntypedStorage
-from . import autograd, ops, return_types
+from . import autograd, ops
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
 from ._printing import get_printoptions, set_printoptions
 from .autograd import (
@@ -259,11 +259,15 @@ else:
         elif name in _ON_FIRST_USE:
             module = importlib.import_module("." + _ON_FIRST_USE[name], __package__)
             value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
-        else:  # `has_cuda` and friends warn on every read, so they are never cached
-            from .backends._deprecated_names import NOT_DEPRECATED, deprecated_attribute
+        else:  # a submodule not imported yet (`from . import x` inside retrograd too), else a deprecated flag
+            value = _missing.submodule(__package__, name)
+            if value is None:  # `has_cuda` and friends warn on every read, so they are never cached
+                from .backends._deprecated_names import NOT_DEPRECATED, deprecated_attribute
 
-            value = deprecated_attribute(name)
-            return _missing.module_attribute(__package__, name) if value is NOT_DEPRECATED else value
+                value = deprecated_attribute(name)
+                if value is NOT_DEPRECATED:
+                    raise _missing.missing_attribute(__package__, name)
+                return value
         globals()[name] = value
         return value
 

@@ -29,9 +29,17 @@ def is_torch_name(where: str, name: str) -> bool:
 
 def module_attribute(module: str, name: str) -> ModuleType:
     """A module's `__getattr__`: import a not-yet-imported submodule, else raise the AttributeError."""
+    found = submodule(module, name)
+    if found is None:
+        raise missing_attribute(module, name)
+    return found
+
+
+def submodule(module: str, name: str) -> ModuleType | None:
+    """The submodule `name` of the package `module`, imported now if it was not yet; None if there is none."""
     if not name.startswith("__") and _is_submodule(module, name):
         return importlib.import_module(f"{module}.{name}")
-    raise missing_attribute(module, name)
+    return None
 
 
 def _is_submodule(module: str, name: str) -> bool:

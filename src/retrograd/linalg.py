@@ -22,7 +22,7 @@ from .ops import autocast_policy as _autocast
 from .ops.autocast_policy import active as _autocasting
 from .ops.autocast_policy import lower_precision as _lower_precision
 from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
-from .ops.linalg.common import LinAlgError, broadcast_batch, linalg_lstsq
+from .ops.linalg.common import LinAlgError, broadcast_batch
 from .ops.linalg.composite import matrix_power, multi_dot
 from .ops.linalg.cross_product import linalg_cross as cross
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
@@ -51,6 +51,7 @@ from .ops.linalg.structured import (
     vander,
 )
 from .ops.reduction.norms import matrix_norm
+from .return_types import linalg_lstsq
 from .tensor import Tensor
 
 __all__ = [

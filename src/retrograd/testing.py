@@ -8,19 +8,31 @@ float64 (1e-7, 1e-7), and exact equality for integers and bools.
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _missing
 from . import dtypes as _dt
 from ._display_name import package_name
-from ._filecheck import FileCheck
 from .tensor import Tensor
 
+if TYPE_CHECKING:
+    from ._filecheck import FileCheck
+
 __all__ = ["assert_close", "make_tensor", "assert_allclose", "FileCheck"]
+
+
+def __getattr__(name: str) -> Any:
+    """`FileCheck` loads on first use: `import retrograd` brings this module in (gradcheck draws its
+    grad_outputs with `make_tensor`), and few programs match compiled-graph text."""
+    if name == "FileCheck":
+        return importlib.import_module("._filecheck", __package__).FileCheck
+    raise _missing.missing_attribute(__name__, name)
 
 _DEFAULT_TOLERANCES = {  # dtype name -> (rtol, atol)
     "float16": (1e-3, 1e-5),

@@ -152,7 +152,7 @@ class Primitive:
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
-        self.node_class = node_class(self.node_name)
+        self.node_class: type[OpNode] | None = None  # made on the first recording: most ops of a program never record
         self.attributes = _attribute_names(forward, inputs) + tuple(extras)
         expose(OpNode, tuple(inputs), self.attributes)  # grad_fn._saved_self, ... (on every node class)
         self.joint = joint
@@ -253,6 +253,11 @@ class Primitive:
             return sparse_kernel(self, tensors, attrs)
         return self._wrap(xp, tensors, result, attrs, record)
 
+    def first_node_class(self) -> type[OpNode]:
+        """The class of this op's nodes, looked up (made, for a new name) and kept when it first records."""
+        self.node_class = node_class(self.node_name)
+        return self.node_class
+
     def scalar(self, t: Tensor, c: Any) -> Tensor:
         """`self(t, c=c)` for ops whose forward is `(xp, a, c)`: a tensor and a Python number.
 
@@ -310,7 +315,7 @@ class Primitive:
         if self.view and (result.size == 0 or xp.may_share_memory(result, tensors[0]._data)):
             link_view(out, tensors[0], self, attrs)
         if record:
-            node = self.node_class(self, tensors, outs, attrs)
+            node = (self.node_class or self.first_node_class())(self, tensors, outs, attrs)
             for o in outs:
                 o._grad_fn = node
         if (
@@ -573,7 +578,7 @@ def _scalar_node(op: Primitive, t: Tensor, c: Any) -> OpNode:
     The same fields as OpNode.__init__ fills, set directly: W1-style chains of scalar ops
     create one of these per op, and the general constructor's branches cost ~30% of it.
     """
-    node = _new_node(op.node_class)
+    node = _new_node(op.node_class or op.first_node_class())
     fn = t._grad_fn
     if fn is not None and t._base is None:
         node._edges = None  # node.link_input(fn, nr) written out

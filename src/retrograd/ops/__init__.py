@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from .activation.along_dim import *  # noqa: F403
     from .activation.exponential_linear import *  # noqa: F403
     from .activation.piecewise import *  # noqa: F403
+    from .activation.randomized_relu import *  # noqa: F403
     from .copying import *  # noqa: F403
     from .creation import *  # noqa: F403
     from .elementwise.arithmetic import *  # noqa: F403

@@ -8,7 +8,10 @@ Each gathered module, relative to `retrograd.ops` -> its `__all__`, in the order
 # fmt: off
 MODULES: dict[str, tuple[str, ...]] = {
     "activation.piecewise": (
-        "relu", "relu_", "threshold", "threshold_", "rrelu", "rrelu_", "prelu", "hardshrink",
+        "relu", "relu_", "threshold", "threshold_", "prelu", "hardshrink",
+    ),
+    "activation.randomized_relu": (
+        "rrelu", "rrelu_",
     ),
     "activation.exponential_linear": (
         "selu", "selu_", "celu", "celu_",

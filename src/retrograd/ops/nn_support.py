@@ -26,7 +26,6 @@ __all__ = [
     "arrays_of",
     "bump_versions",
     "tensor_over",
-    "class_index_weights",
     "binary_cross_entropy",
     "normalize",
     "layer_norm",
@@ -53,19 +52,6 @@ def bump_versions(*tensors: Tensor | None) -> None:
 def tensor_over(array: Any) -> Tensor:
     """A tensor (not requiring grad) over `array`, without copying it."""
     return Tensor._make(array)
-
-
-def class_index_weights(
-    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
-) -> tuple[Tensor, Tensor, Tensor]:
-    """The arguments of the class-index loss kernel (`ops.fused.loss.nll`) as tensors, from a primitive on the target.
-
-    Returns the target indices (int64), with ignored ones replaced by 0, each element's weight:
-    `weight[target]` (1 without a weight), 0 where the target is ignored, and the weights' total.
-    IndexError, as PyTorch's, for a target outside [0, C).
-    """
-    n_classes = input.shape[0 if input.dim() == 1 else 1]
-    return _loss.class_weights(target, weight, n_classes, ignore_index, input._data.dtype)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str) -> Tensor:

@@ -13,6 +13,7 @@ from ...engine import inplace as _inplace
 from ...ops.activation import along_dim as _dim
 from ...ops.activation import exponential_linear as _elu
 from ...ops.activation import piecewise as _act
+from ...ops.activation import randomized_relu as _randomized
 from ...ops.activation import smooth as _smooth
 from ...ops.elementwise import pointwise as _pointwise
 from ...tensor import Tensor
@@ -393,8 +394,8 @@ def rrelu(
         tensor([-0.2940,  0.0000,  2.0000])
     """
     if inplace:
-        return _act.rrelu_(input, lower, upper, training)
-    return _act.rrelu(input, lower, upper, training)
+        return _randomized.rrelu_(input, lower, upper, training)
+    return _randomized.rrelu(input, lower, upper, training)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
@@ -415,7 +416,7 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
         >>> x
         tensor([-0.2000,  0.0000,  2.0000])
     """
-    return _act.rrelu_(input, lower, upper, training)
+    return _randomized.rrelu_(input, lower, upper, training)
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:

@@ -19,7 +19,6 @@ import numpy as np
 from ...dtypes import int64, uint8
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...ops import nn_support
 from ...ops.activation.along_dim import log_softmax
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
@@ -106,7 +105,7 @@ def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
     _check_weight(input, target, weight)
     if input.dim() == 1 and target.dim() == 1:  # (C,) input with a (1,) target: as a batch of one
         target = target.reshape(())
-    return nn_support.class_index_weights(input, target, weight, ignore_index)
+    return _loss.class_index_weights(input, target, weight, ignore_index)
 
 
 def _class_dim(input: Tensor) -> int:

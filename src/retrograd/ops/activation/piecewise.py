@@ -1,5 +1,5 @@
-"""Piecewise-linear activations: relu, hardtanh, leaky_relu, rrelu, threshold, prelu, and
-the shrinks.
+"""Piecewise-linear activations: relu, hardtanh, leaky_relu, threshold, prelu, and the shrinks
+(rrelu, which draws random slopes, is in `randomized_relu.py`).
 
 One primitive per activation: the forward on arrays, the derivative on tensors
 (so gradients of any order work). At kinks the derivative takes PyTorch's
@@ -18,21 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ... import _cpu_sampling
-from ..._generator import resolve
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive, not_a_tensor
-from ...engine.vmap_hook import batched
-from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import lower_precision as _lower_precision
 from ..elementwise.clamp_where import gated, where
-from ..kernels.arg_types import bool_arg, check_tensors, plain_number, scalar_arg
+from ..kernels.arg_types import check_tensors, plain_number, scalar_arg
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run, twins
@@ -42,8 +36,6 @@ __all__ = [
     "relu_",
     "threshold",
     "threshold_",
-    "rrelu",
-    "rrelu_",
     "prelu",
     "hardshrink",
 ]
@@ -55,7 +47,7 @@ __all__ = [
 # linear in g (its derivative in g is itself) and flat in a between the kinks. Its rule in `a` gives
 # recorded zeros, so a second derivative w.r.t. the activation's input is zeros, as in PyTorch (a
 # gradient penalty's Hessian, a Jacobian trace), not "appears to not have been used in the graph".
-def _flat(gg: Tensor) -> Tensor:
+def flat(gg: Tensor) -> Tensor:
     """The derivative of a piecewise-linear backward in `a`: +0 everywhere, kept in the graph through `gg`."""
     return gated(gg, Tensor._make(namespace(gg._data).zeros((), dtype=bool)))  # a 0-d False: selects 0
 
@@ -71,7 +63,7 @@ def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
 _relu_mask = Primitive(
     "threshold_backward",
     _relu_mask_forward,
-    [lambda gg, y: _relu_mask(gg, y), _flat],  # (inputs must not be called "out": that names the output)
+    [lambda gg, y: _relu_mask(gg, y), flat],  # (inputs must not be called "out": that names the output)
     inputs=("g", "y"),
     node_name="ThresholdBackwardBackward0",
 )
@@ -85,7 +77,7 @@ _relu = Primitive(
 _hardtanh_backward = Primitive(
     "hardtanh_backward",
     lambda xp, g, a, lo, hi: zero_where(xp, (a <= lo) | (a >= hi), g),  # 0 at and outside the bounds, else 1
-    [lambda gg, a, lo, hi: _hardtanh_backward(gg, a, lo=lo, hi=hi), _flat],
+    [lambda gg, a, lo, hi: _hardtanh_backward(gg, a, lo=lo, hi=hi), flat],
     inputs=("g", "a"),
     node_name="HardtanhBackwardBackward0",
 )
@@ -97,7 +89,7 @@ _hardtanh = Primitive(
 _leaky_relu_backward = Primitive(
     "leaky_relu_backward",
     lambda xp, g, a, slope: select(xp, a > 0, g, g * slope),  # 1 for a > 0, slope at and below 0
-    [lambda gg, a, slope: _leaky_relu_backward(gg, a, slope=slope), _flat],
+    [lambda gg, a, slope: _leaky_relu_backward(gg, a, slope=slope), flat],
     inputs=("g", "a"),
     node_name="LeakyReluBackwardBackward0",
 )
@@ -107,42 +99,10 @@ _leaky_relu = twins(
     lambda g, a, slope: _leaky_relu_backward(g, a, slope=slope),
     "LeakyRelu",
 )
-# eval mode: slope = (lower + upper) / 2
-_rrelu_backward = Primitive(
-    "rrelu_with_noise_backward",
-    lambda xp, g, a, slope: select(xp, a > 0, g, g * slope),
-    [lambda gg, a, slope: _rrelu_backward(gg, a, slope=slope), _flat],
-    inputs=("g", "a"),
-    node_name="RreluWithNoiseBackwardBackward0",
-)
-_rrelu = twins(
-    "rrelu",
-    lambda xp, a, slope: select(xp, a > 0, a, a * slope),
-    lambda g, a, slope: _rrelu_backward(g, a, slope=slope),
-    "RreluWithNoise",
-)
-# training: `noise` holds 1 where a > 0 and the drawn slope elsewhere; d/da = noise
-_rrelu_noise_backward = Primitive(
-    "rrelu_with_noise_backward",
-    lambda xp, g, a, noise: g * noise,
-    [lambda gg, a, noise: _rrelu_noise_backward(gg, a, noise), _flat, None],
-    inputs=("g", "a", "noise"),
-    node_name="RreluWithNoiseBackwardBackward0",
-)
-_rrelu_noise = tuple(
-    Primitive(
-        "rrelu",
-        lambda xp, a, noise: a * noise,
-        [lambda g, a, noise: _rrelu_noise_backward(g, a, noise), None],
-        inputs=("a", "noise"),
-        node_name=f"RreluWithNoiseBackward{i}",
-    )
-    for i in (0, 1)
-)
 _threshold_backward = Primitive(
     "threshold_backward",
     lambda xp, g, a, th: zero_where(xp, a <= th, g),  # 0 at and below the threshold
-    [lambda gg, a, th: _threshold_backward(gg, a, th=th), _flat],
+    [lambda gg, a, th: _threshold_backward(gg, a, th=th), flat],
     inputs=("g", "a"),
     node_name="ThresholdBackwardBackward0",
 )
@@ -159,7 +119,7 @@ def _shrink_backward(name: str, node: str) -> Primitive:
     op: Primitive = Primitive(
         name,
         lambda xp, g, a, lambd: zero_where(xp, (a >= -lambd) & (a <= lambd), g),
-        [lambda gg, a, lambd: op(gg, a, lambd=lambd), _flat],
+        [lambda gg, a, lambd: op(gg, a, lambd=lambd), flat],
         inputs=("g", "a"),
         node_name=node,
     )
@@ -185,7 +145,7 @@ _prelu_input_backward: Primitive = Primitive(
     lambda xp, g, a, w: select(xp, a > 0, g, g * w),
     [
         lambda gg, a, w: _prelu_input_backward(gg, a, w),
-        _flat,
+        flat,
         lambda gg, g, a: where(a > 0, 0.0, gg * g),  # (summed over broadcast dims)
     ],
     inputs=("g", "a", "w"),
@@ -306,105 +266,6 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=slope)
 
 
-def _rrelu_arguments(fn: str, lower: Any, upper: Any, training: Any) -> tuple:
-    """The argument parser's checks of rrelu: two Numbers and a bool."""
-    return scalar_arg(fn, "lower", 2, lower), scalar_arg(fn, "upper", 3, upper), bool_arg(fn, "training", 4, training)
-
-
-def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, generator: Any, twin: int) -> Tensor:
-    if lower > upper:
-        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    floating(input, "leaky_relu_cpu")
-    if not training:
-        return _rrelu[twin](input, slope=plain_number((lower + upper) / 2))
-    if _vmap.active:  # PyTorch has no batching rule for rrelu's training mode (after the randomness check)
-        resolve(generator)
-        batched("rrelu", rrelu, input)
-    noise = Tensor._make(_noise(input, lower, upper, generator))
-    return _rrelu_noise[twin](input, noise)
-
-
-def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
-    """Slope 1 where the input is positive, U[lower, upper] elsewhere: PyTorch draws one double
-    per non-positive element, in order, between the bounds rounded to the input's dtype."""
-    x = np.ascontiguousarray(input._data)
-    kind = x.dtype.type
-    negative = x <= 0
-    noise = np.ones_like(x)
-    low, high = float(kind(lower)), float(kind(upper))
-    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), low, high)
-    noise[negative] = draws.astype(x.dtype)
-    return noise
-
-
-def rrelu(
-    input: Tensor,
-    lower: float = 1.0 / 8,
-    upper: float = 1.0 / 3,
-    training: bool = False,
-    generator: Any = None,
-) -> Tensor:
-    """Randomized leaky ReLU: negative elements times a slope drawn from U(lower, upper) while training.
-
-    Outside training every negative element is multiplied by the fixed slope `(lower + upper) / 2`;
-    positive elements pass unchanged either way.
-
-    Args:
-        input (Tensor): any shape, floating point.
-        lower (float): the smallest slope (default 1/8).
-        upper (float): the largest slope (default 1/3).
-        training (bool): draw a slope per negative element rather than use the mean (default False).
-        generator (Generator, optional): the random source for the draws (default: the global one).
-
-    Returns:
-        Tensor: `input`'s shape and dtype.
-
-    Examples:
-        >>> x = retrograd.tensor([-2.0, -0.5, 0.0, 1.5])
-        >>> retrograd.rrelu(x)
-        tensor([-0.4583, -0.1146,  0.0000,  1.5000])
-        >>> _ = retrograd.manual_seed(0)
-        >>> retrograd.rrelu(x, 0.1, 0.3, True)
-        tensor([-0.5880, -0.1208,  0.0000,  1.5000])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("rrelu", input)
-    lower, upper, training = _rrelu_arguments("rrelu", lower, upper, training)
-    return _rrelu_call(input, lower, upper, training, generator, 0)
-
-
-def rrelu_(
-    input: Tensor,
-    lower: float = 1.0 / 8,
-    upper: float = 1.0 / 3,
-    training: bool = False,
-    generator: Any = None,
-) -> Tensor:
-    """In-place `retrograd.rrelu`: negative elements of `input` scaled by random (or mean) slopes.
-
-    Args:
-        input (Tensor): any shape, floating point; overwritten with the result.
-        lower (float): the smallest slope (default 1/8).
-        upper (float): the largest slope (default 1/3).
-        training (bool): draw a slope per negative element; otherwise use `(lower + upper) / 2` (default False).
-        generator (Generator, optional): the random source for the draws (default: the global one).
-
-    Returns:
-        Tensor: `input` itself.
-
-    Examples:
-        >>> x = retrograd.tensor([-3.0, 3.0])
-        >>> retrograd.rrelu_(x) is x
-        True
-        >>> x
-        tensor([-0.6875,  3.0000])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("rrelu_", input)
-    lower, upper, training = _rrelu_arguments("rrelu_", lower, upper, training)
-    return _inplace.apply(input, _rrelu_call, lower, upper, training, generator, 1)
-
-
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
     """Keep the elements greater than `threshold`; replace the others with `value`.
 
@@ -488,8 +349,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     lambd = scalar_arg("softshrink", "lambd", 2, lambd)
     if lambd < 0:
         raise RuntimeError(
-            "lambda must be in range [0, 3.40282e+38] for input dtype "
-            f"{input.dtype.kind_name}, but found {lambd:g}"
+            f"lambda must be in range [0, 3.40282e+38] for input dtype {input.dtype.kind_name}, but found {lambd:g}"
         )
     return _softshrink(input, lambd=plain_number(lambd))
 

@@ -172,6 +172,19 @@ def class_weights(target: Tensor, weight: Tensor | None, n_classes: int, ignore_
     return _class_weights_w(target, _constant(weight), n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
 
 
+def class_index_weights(
+    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
+) -> tuple[Tensor, Tensor, Tensor]:
+    """`class_weights` for `input`'s classes and dtype: the arguments of `nll` (the class-index loss kernel).
+
+    Returns the target indices (int64), with ignored ones replaced by 0, each element's weight:
+    `weight[target]` (1 without a weight), 0 where the target is ignored, and the weights' total.
+    IndexError, as PyTorch's, for a target outside [0, C).
+    """
+    n_classes = input.shape[0 if input.dim() == 1 else 1]
+    return class_weights(target, weight, n_classes, ignore_index, input._data.dtype)
+
+
 def nll(input: Tensor, idx: Tensor, wt: Tensor, denom: Tensor, cdim: int, reduction: str,
         two_d: bool = False) -> Tensor:
     """The fused nll kernel on `class_weights`' indices, per-element weights and their sum `denom`.

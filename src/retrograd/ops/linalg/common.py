@@ -1,4 +1,4 @@
-"""Shared pieces of the linear-algebra modules: checks, error types, named results, constants."""
+"""Shared pieces of the linear-algebra modules: checks, error types, constants."""
 
 from __future__ import annotations
 
@@ -9,18 +9,6 @@ from typing import Any
 from ... import dtypes as _dt
 from ...backend.sparse import SparseCOO
 from ...backend.sparse_compressed import SparseCompressed
-from ...return_types import (  # noqa: F401  (used by the decompositions)
-    linalg_cholesky_ex,
-    linalg_eigh,
-    linalg_inv_ex,
-    linalg_lstsq,
-    linalg_qr,
-    linalg_slogdet,
-    linalg_svd,
-    qr,
-    slogdet,
-    svd,
-)
 from ...tensor import Tensor
 
 

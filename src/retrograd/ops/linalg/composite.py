@@ -13,6 +13,7 @@ import numpy as np
 
 from ... import backend
 from ... import dtypes as _dt
+from ... import return_types as _rt
 from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
@@ -21,7 +22,6 @@ from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import bool_arg, check_tensors, float_arg, int_arg
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
 from ..reduction.norms import _vector_norm_array
-from . import common as _rt
 from . import decompositions as _dec
 from .common import broadcast_batch, check_matrix, floating_kernel
 from .distances import distance_grad

@@ -16,6 +16,7 @@ from ... import backend
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
+from ...return_types import linalg_inv_ex, linalg_qr, linalg_slogdet
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
@@ -28,9 +29,6 @@ from .common import (
     check_matrix,
     const,
     eye_like,
-    linalg_inv_ex,
-    linalg_qr,
-    linalg_slogdet,
     tril_mask,
 )
 

@@ -14,6 +14,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
+from ...return_types import linalg_eigh, linalg_svd
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
@@ -25,8 +26,6 @@ from .common import (
     eigenvector_phase_error,
     eye_like,
     is_zero_leaf,
-    linalg_eigh,
-    linalg_svd,
     phase_free,
     refuse_low_precision,
 )
