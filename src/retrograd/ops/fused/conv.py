@@ -217,7 +217,7 @@ def conv(x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, pads: Any, dilati
 
 # Kept columns live until the backward, in every layer of a network at once: only small ones are
 # kept (ConvMixer's depthwise 9x9 layers kept 1 GiB each in float64; a 3x3 layer 9x its input)
-_KEEP_COLUMNS_MAX = 16 << 20
+_KEEP_COLUMNS_MAX = 64 << 20
 
 
 def _keeps_columns(x: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> bool:
