@@ -4,7 +4,9 @@ and for the input's gradient one product for all kernel taps or one per tap.
 `kernels/windows.py` picks them from the shapes (`per_image`, `_PER_TAP_MAX_WORK`). The op
 table's small convolutions mostly run one way; here every convolution case of the table runs
 each way: forward against its NumPy reference, first and second derivatives against finite
-differences, and every gradient against the other ways'.
+differences, and every gradient against the other ways'. Depthwise convolutions run tap by tap
+(`kernels/depthwise.py`); in the column layouts here they run on columns too, and the tap by
+tap results are checked against them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 
 import retrograd
 from retrograd.autograd import gradcheck, gradgradcheck
-from retrograd.ops.kernels import windows
+from retrograd.ops.kernels import depthwise, windows
 
 from .ops import cases_conv
 from .ops.harness import make_tensors, outputs, to_numpy
@@ -32,6 +34,7 @@ def _force(monkeypatch, layout: str) -> list:
     """Every convolution in `layout` (one of LAYOUTS).
 
     Returns the list of the functions of the layout that ran, to show it did."""
+    monkeypatch.setattr(depthwise, "applies", lambda w_shape, groups: False)  # depthwise ones on columns too
     image = layout == "image"
     monkeypatch.setattr(windows, "_PER_IMAGE_MIN", 1 if image else 10**9)
     monkeypatch.setattr(windows, "_PER_IMAGE_MAX_WORK", 10**9 if image else 0)
@@ -94,6 +97,26 @@ def test_the_layouts_agree(case, monkeypatch):
     ran = _force(monkeypatch, "batch, taps one by one")
     taps = _value_and_grads(case, arrays)
     for a, b in zip(taps[0] + taps[1], batch[0] + batch[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+DEPTHWISE_CASES = [c for c in CONV_CASES if any(v in c.variant for v in ("groups", "all_options", "depthwise"))]
+
+
+@pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=[c.id for c in DEPTHWISE_CASES])
+def test_depthwise_tap_by_tap_agrees_with_the_columns(case, monkeypatch):
+    arrays = case.inputs(_rng(case))
+    ran: list = []
+    for name in ("conv_forward", "conv_input_grad", "conv_weight_grad"):
+        real = getattr(depthwise, name)
+        spy = lambda *a, _real=real, _name=name, **k: ran.append(_name) or _real(*a, **k)  # noqa: E731
+        monkeypatch.setattr(depthwise, name, spy)
+    tap_by_tap = _value_and_grads(case, arrays)
+    depthwise_case = case.inputs(_rng(case))[1].shape[1] == 1
+    assert bool(ran) == depthwise_case
+    _force(monkeypatch, "batch")
+    columns = _value_and_grads(case, arrays)
+    for a, b in zip(tap_by_tap[0] + tap_by_tap[1], columns[0] + columns[1]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 

@@ -120,6 +120,12 @@ CONV_CASES = [
     conv("conv2d", lambda m, x, w: F("conv2d")(m)(x, w), [(2, 6, 5), W2[:1] + (2, 3, 2)], variant="unbatched"),
     conv("conv2d", lambda m, x, w: F("conv2d")(m)(x, w, padding=(1, 0)), [(2, 2, 3, 12), (3, 2, 3, 3)],
          lambda x, w: ref_conv(x, w, padding=(1, 0)), variant="wide_rows"),
+    # depthwise (one input channel per group; tap by tap): two outputs per channel, and 'same' with an even kernel
+    conv("conv2d", lambda m, x, w, b: F("conv2d")(m)(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(1, 2),
+         groups=3), [(2, 3, 7, 6), (6, 1, 3, 3), (6,)], lambda x, w, b: ref_conv(x, w, b, (2, 1), (1, 2), (1, 2), 3),
+         variant="depthwise_multiplier"),
+    conv("conv1d", lambda m, x, w: F("conv1d")(m)(x, w, padding="same", groups=3), [(2, 3, 9), (3, 1, 4)],
+         variant="depthwise_same_even_kernel"),
     conv("conv3d", lambda m, x, w: F("conv3d")(m)(x, w), [X3, W3], ref_conv),
     conv("conv3d", lambda m, x, w, b: F("conv3d")(m)(x, w, b, stride=(2, 1, 1), padding=1, groups=2),
          [X3, (2, 1, 2, 2, 2), (2,)], lambda x, w, b: ref_conv(x, w, b, (2, 1, 1), 1, 1, 2), variant="stride_groups"),

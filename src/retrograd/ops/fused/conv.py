@@ -28,6 +28,7 @@ from ..._user_frames import warn_once
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels import depthwise
 from ..kernels import windows as win
 from ..kernels.accumulate import channel_sums
 from ..kernels.conv_layout import as_operands_suggest
@@ -62,29 +63,48 @@ def _with_bias(xp: Any, y: Any, b: Any) -> Any:
     return y
 
 
+# Depthwise convolutions (one input channel per group) run tap by tap: their column matrices
+# would hold K copies of the input (`kernels/depthwise.py`).
+def _forward(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, b: Any = None) -> Any:
+    kernels = depthwise if depthwise.applies(w.shape, groups) else win
+    return kernels.conv_forward(xp, a, w, stride, pads, dilation, groups, b)
+
+
+def _input_grad(xp: Any, g: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints) -> Any:
+    kernels = depthwise if depthwise.applies(w.shape, groups) else win
+    return kernels.conv_input_grad(xp, g, w, stride, pads, dilation, groups, spatial)
+
+
+def _weight_grad(xp: Any, a: Any, g: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints,
+                 cols: Any = None) -> Any:
+    if cols is None and depthwise.applies((g.shape[1], a.shape[1] // groups), groups):
+        return depthwise.conv_weight_grad(xp, a, g, stride, pads, dilation, groups, kernel)
+    return win.conv_weight_grad(xp, a, g, stride, pads, dilation, groups, kernel, cols)
+
+
 # The forwards return their result in the layout PyTorch's would have (channels-last when an
 # operand suggests it; `kernels/conv_layout.py`).
 def _conv_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return as_operands_suggest(xp, win.conv_forward(xp, a, w, stride, pads, dilation, groups), a, w)
+    return as_operands_suggest(xp, _forward(xp, a, w, stride, pads, dilation, groups), a, w)
 
 
 def _conv_fwd_b(xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return as_operands_suggest(xp, win.conv_forward(xp, a, w, stride, pads, dilation, groups, b), a, w)
+    return as_operands_suggest(xp, _forward(xp, a, w, stride, pads, dilation, groups, b), a, w)
 
 
 def _convt_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints) -> Any:
-    return as_operands_suggest(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), a, w)
+    return as_operands_suggest(xp, _input_grad(xp, a, w, stride, pads, dilation, groups, spatial), a, w)
 
 
 def _convt_fwd_b(
     xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints
 ) -> Any:
-    y = _with_bias(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
+    y = _with_bias(xp, _input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
     return as_operands_suggest(xp, y, a, w)
 
 
 def _convw_fwd(xp: Any, a: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints) -> Any:
-    return win.conv_weight_grad(xp, a, b, stride, pads, dilation, groups, kernel)
+    return _weight_grad(xp, a, b, stride, pads, dilation, groups, kernel)
 
 
 # --- derivative rules: each a call of one of the three primitives ---------------------------
@@ -118,12 +138,12 @@ def _convw_db(h: Tensor, a: Tensor, stride: Ints, pads: Any, dilation: Ints, gro
 # of `_CONV_KEEP`; `cols` is x's column matrix, which its forward kept.
 def _conv_da_array(xp: Any, g: Any, w: Any, a_shape: Ints, stride: Ints, pads: Any, dilation: Ints,
                    groups: int) -> Any:
-    return win.conv_input_grad(xp, g, w, stride, pads, dilation, groups, a_shape[2:])
+    return _input_grad(xp, g, w, stride, pads, dilation, groups, a_shape[2:])
 
 
 def _conv_dw_array(xp: Any, g: Any, a: Any, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int,
                    cols: Any) -> Any:
-    return win.conv_weight_grad(xp, a, g, stride, pads, dilation, groups, w_shape[2:], cols)
+    return _weight_grad(xp, a, g, stride, pads, dilation, groups, w_shape[2:], cols)
 
 
 def _bias_array(xp: Any, g: Any) -> Any:
@@ -190,9 +210,22 @@ def conv(x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, pads: Any, dilati
     if x._data.size == 0:  # a zero-size batch: the right shape, zero gradients, as in PyTorch
         spatial = win.out_shape(x._data.shape[2:], w._data.shape[2:], stride, pads, dilation)
         return empty_result((x._data.shape[0], w._data.shape[0], *spatial), x, w, b)
-    if w._requires_grad and state.enabled:
+    if w._requires_grad and state.enabled and _keeps_columns(x._data, w._data, stride, pads, dilation, groups):
         return _CONV_KEEP(x, w, **attrs) if b is None else _CONV_B_KEEP(x, w, b, **attrs)
     return _CONV(x, w, **attrs) if b is None else _CONV_B(x, w, b, **attrs)
+
+
+# Kept columns live until the backward, in every layer of a network at once: only small ones are
+# kept (ConvMixer's depthwise 9x9 layers kept 1 GiB each in float64; a 3x3 layer 9x its input)
+_KEEP_COLUMNS_MAX = 64 << 20
+
+
+def _keeps_columns(x: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> bool:
+    """Whether a convolution's forward keeps x's column matrix for the weight's gradient."""
+    if depthwise.applies(w.shape, groups):  # its weight's gradient runs tap by tap, without columns
+        return False
+    out = win.out_shape(x.shape[2:], w.shape[2:], stride, pads, dilation)
+    return x.shape[0] * x.shape[1] * math.prod(w.shape[2:]) * math.prod(out) * x.itemsize <= _KEEP_COLUMNS_MAX
 
 
 def conv_transpose(

@@ -3,6 +3,7 @@
 - `operands`: turning operands into tensors of the right dtype; wrapping dims and shape arguments
 - `special`: erf, erfc, erfinv on arrays
 - `windows`: sliding-window array kernels (im2col, col2im, the convolution products)
+- `depthwise`: the convolution products of depthwise convolutions, without K-fold column matrices
 - `guards`: PyTorch's argument checks (numbers that must fit a dtype, sizes, ranges, divisors)
 - `accumulate`: float32/float16 sums, means and cumulative sums accumulated in float64
 - `zero_batch`: the result of a layer on a zero-size batch, still on the graph
