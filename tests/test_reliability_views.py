@@ -197,13 +197,15 @@ def _own_requires_grad_of_views_made_without_recording(lib):
     unused = lib.autograd.grad((inherited * 2).sum(), inherited, allow_unused=True)
     inherited.requires_grad_(True)
     (inherited * 2).sum().backward()
-    return plain, in_function, unused, inherited.grad, x.grad
+    inherited.requires_grad_(False)  # its own flag: it still requires grad as x does
+    return plain, in_function, unused, inherited.grad, x.grad, inherited.requires_grad
 
 
 def test_views_made_without_recording_with_their_own_requires_grad():
-    (z_grad, y_grad, z_grad2), in_function, unused, inherited_grad, x_grad = (
+    (z_grad, y_grad, z_grad2), in_function, unused, inherited_grad, x_grad, still_required = (
         _own_requires_grad_of_views_made_without_recording(retrograd)
     )
+    assert still_required is True
     assert z_grad.tolist() == [3.0, 3.0] and y_grad is None and z_grad2.tolist() == [0.0, 2.0]
     assert in_function.tolist() == [[0.0, 2.0], [4.0, 6.0]]
     assert unused == (None,)

@@ -53,13 +53,15 @@ _MODE_OF_LEAF = {leaf: mode for mode, leaf in _LEAF_OF_MODE.items()}
 
 def set_own_requires_grad(t: Tensor, requires_grad: bool) -> None:
     """Record on a view made with recording off (and without a node) whether its own requires_grad
-    flag is set (`requires_grad_()`), not only inherited from its source."""
+    flag is set (`requires_grad_()`), not only inherited from its source (which it keeps when its own
+    flag is cleared: PyTorch's view requires grad while its base does)."""
     if t._base is None or t._grad_fn is not None:
         return
     if requires_grad and t._view_meta in _LEAF_OF_MODE:
         t._view_meta = _LEAF_OF_MODE[t._view_meta]
-    elif not requires_grad and t._view_meta in _MODE_OF_LEAF:
-        t._view_meta = _MODE_OF_LEAF[t._view_meta]
+    elif not requires_grad and t._view_meta is not None:
+        t._view_meta = _MODE_OF_LEAF.get(t._view_meta, t._view_meta)
+        t._requires_grad = t._view_meta in _LEAF_OF_MODE and t._base._requires_grad
 
 
 # Views whose node an in-place change may not replace, and the reason PyTorch gives (its CreationMeta).
