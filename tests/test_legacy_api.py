@@ -83,6 +83,17 @@ CASES = {
     "numpy_scalar_operand": lambda t: (t.ones(2) * np.float64(2.0)).dtype,
     "node_class_name": lambda t: type((t.ones(2, requires_grad=True) * 2).grad_fn).__name__,
     "custom_function_node": lambda t: _custom_node(t),
+    # the legacy `_cast_<Type>` functions (normflows' UniformGaussian calls torch._cast_Long)
+    "cast_long": lambda t: t._cast_Long(t.tensor([1.7, -2.5]), non_blocking=True),
+    "cast_others": lambda t: tuple(
+        getattr(t, "_cast_" + n)(t.tensor([3.5, -1.0]))
+        for n in ("Byte", "Char", "Double", "Float", "Half", "Int", "Short")
+    ),
+    "cast_same_dtype": lambda t: (lambda x: t._cast_Float(x) is x)(t.ones(2)),
+    "cast_grad": lambda t: (lambda x: (type(t._cast_Double(x).grad_fn).__name__, t._cast_Long(x).requires_grad))(
+        t.ones(2, requires_grad=True)
+    ),
+    "cast_not_a_tensor": lambda t: t._cast_Long([1, 2]),
 }
 
 
@@ -142,6 +153,20 @@ def test_legacy_api_matches_pytorch(name):
     torch = pytest.importorskip("torch")
     ours, theirs = _outcome(retrograd, name), _outcome(torch, name)
     assert ours == theirs
+
+
+def test_legacy_casts_convert_like_to():
+    x = retrograd.tensor([1.7, -2.5], requires_grad=True)
+    longs = retrograd._cast_Long(x)
+    assert longs.dtype == retrograd.int64 and longs.tolist() == [1, -2] and not longs.requires_grad
+    assert retrograd._cast_Float(x) is x
+    doubled = retrograd._cast_Double(x)
+    assert doubled.dtype == retrograd.float64 and type(doubled.grad_fn).__name__ == "ToCopyBackward0"
+    doubled.sum().backward()
+    assert x.grad.dtype == retrograd.float32 and x.grad.tolist() == [1.0, 1.0]
+    assert retrograd._cast_Byte(retrograd.tensor([3.5])).dtype == retrograd.uint8
+    with pytest.raises(TypeError, match=r"^_cast_Long\(\): argument 'input' \(position 1\) must be Tensor, not list$"):
+        retrograd._cast_Long([1, 2])
 
 
 def test_tensor_subclasses_without_torch():

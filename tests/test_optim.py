@@ -910,6 +910,29 @@ def test_scheduler_class_modules_vs_torch() -> None:
         assert ours.replace("retrograd", "torch") == getattr(torch.optim.lr_scheduler, name).__module__
 
 
+_OPTIMIZER_MODULES = {
+    "ASGD": "asgd", "Adadelta": "adadelta", "Adagrad": "adagrad", "Adam": "adam", "AdamW": "adamw",
+    "Adamax": "adamax", "LBFGS": "lbfgs", "NAdam": "nadam", "Optimizer": "optimizer", "RAdam": "radam",
+    "RMSprop": "rmsprop", "Rprop": "rprop", "SGD": "sgd", "SparseAdam": "sparse_adam",
+}  # fmt: skip
+
+
+def test_optimizer_classes_live_in_pytorchs_modules() -> None:
+    # `from torch.optim.adamw import AdamW` (and sklearn-style reprs such as pytorch-tabnet's, which
+    # print `optimizer_fn=<class 'torch.optim.adamw.AdamW'>`) need AdamW in its own module
+    import importlib
+
+    for name, module in _OPTIMIZER_MODULES.items():
+        assert getattr(optim, name).__module__ == f"retrograd.optim.{module}"
+        assert getattr(importlib.import_module(f"retrograd.optim.{module}"), name) is getattr(optim, name)
+
+
+@needs_torch
+def test_optimizer_class_modules_vs_torch() -> None:
+    for name in _OPTIMIZER_MODULES:
+        assert getattr(optim, name).__module__.replace("retrograd", "torch") == getattr(torch.optim, name).__module__
+
+
 def _capitalised_names(module: Any) -> list[str]:
     # fast.ai's course lists the schedulers this way: `dir(lr_scheduler)`, names like `StepLR`
     return [n for n in dir(module) if n[0].isupper() and n[1].islower()]

@@ -164,3 +164,68 @@ def test_views_made_without_recording_keep_requires_grad():
 def test_views_made_without_recording_match_pytorch():
     torch = pytest.importorskip("torch")
     assert _flags_of_views_made_without_recording(retrograd) == _flags_of_views_made_without_recording(torch)
+
+
+def _own_requires_grad_of_views_made_without_recording(lib):
+    """A view made under no_grad on which requires_grad_() is called is a leaf of its own: its gradient
+    is accumulated in its .grad, also inside a custom Function's forward (torchdiffeq's CNF example sets
+    requires_grad_ on a view of the flat state and takes autograd.grad of the vector field w.r.t. it)."""
+    y = lib.arange(4.0)
+    with lib.no_grad():
+        z = y[:2]
+    z.requires_grad_()
+    (z * 3).sum().backward()
+    plain = (z.grad, y.grad, lib.autograd.grad((z * z).sum(), z)[0])
+
+    class Trace(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, flat):
+            state = flat[:4].view(2, 2)
+            with lib.enable_grad():
+                state.requires_grad_(True)
+                f = (state**2).sum()
+                return lib.autograd.grad(f, state, create_graph=True)[0].detach()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    in_function = Trace.apply(lib.arange(6.0))
+    x = lib.ones(3, requires_grad=True)
+    with lib.no_grad():
+        inherited = x[:2]
+    unused = lib.autograd.grad((inherited * 2).sum(), inherited, allow_unused=True)
+    inherited.requires_grad_(True)
+    (inherited * 2).sum().backward()
+    inherited.requires_grad_(False)  # its own flag: it still requires grad as x does
+    return plain, in_function, unused, inherited.grad, x.grad, inherited.requires_grad
+
+
+def test_views_made_without_recording_with_their_own_requires_grad():
+    (z_grad, y_grad, z_grad2), in_function, unused, inherited_grad, x_grad, still_required = (
+        _own_requires_grad_of_views_made_without_recording(retrograd)
+    )
+    assert still_required is True
+    assert z_grad.tolist() == [3.0, 3.0] and y_grad is None and z_grad2.tolist() == [0.0, 2.0]
+    assert in_function.tolist() == [[0.0, 2.0], [4.0, 6.0]]
+    assert unused == (None,)
+    assert inherited_grad.tolist() == [2.0, 2.0] and x_grad is None
+    x = retrograd.ones(3, requires_grad=True)
+    with retrograd.no_grad():
+        v = x[:2]
+    with pytest.raises(RuntimeError, match="^The differentiated Tensor at index 0 appears to not have been used"):
+        retrograd.autograd.grad((v * 2).sum(), v)
+    v.requires_grad_()
+    with pytest.raises(RuntimeError, match="^A view was created in no_grad mode and is being modified inplace"):
+        v.add_(1)
+
+
+@pytest.mark.pytorch
+def test_views_made_without_recording_with_their_own_requires_grad_vs_torch():
+    torch = pytest.importorskip("torch")
+
+    def plain(v):
+        return [x.tolist() if hasattr(x, "tolist") else plain(x) if isinstance(x, tuple) else x for x in v]
+
+    ours = plain(_own_requires_grad_of_views_made_without_recording(retrograd))
+    assert ours == plain(_own_requires_grad_of_views_made_without_recording(torch))

@@ -42,6 +42,7 @@ from .engine.graph import RemovableHandle
 from .engine.hooks import retain_grad_hook
 from .engine.inference import NO_VERSION as _NO_VERSION
 from .engine.inference import new_version_box as _new_version_box
+from .engine.views import set_own_requires_grad as _set_own_requires_grad
 from .tensor_methods import TensorMethods
 
 _REQUIRES_GRAD_IN_TRANSFORM = (
@@ -1025,6 +1026,8 @@ class Tensor(TensorMethods):
         if requires_grad and self._version_box is _NO_VERSION and not _grad_state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad)
+        if self._base is not None:
+            _set_own_requires_grad(self, self._requires_grad)
         return self
 
     @property

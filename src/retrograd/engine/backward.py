@@ -699,18 +699,21 @@ def grad(
         retain_graph = create_graph
     roots = _roots(outputs)
     targets: dict[Node, list[int]] = {}
-    edges = []
+    edges: list[tuple[Node, int] | None] = []
     for t in inputs:
         _check_input(t)
         node, nr = _input_edge(t)
         if node is None:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+            if _is_edge(t) or not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            edges.append(None)  # a view made with recording off: its gradient goes nowhere (unused)
+            continue
         targets.setdefault(node, []).append(nr)
         edges.append((node, nr))
     captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=False)
     result = []
     for i, (t, e) in enumerate(zip(inputs, edges)):
-        g = captured.get(e)
+        g = captured.get(e) if e is not None else None
         if g is None:
             if materialize_grads:
                 if _is_edge(t):  # no tensor to shape the zeros after

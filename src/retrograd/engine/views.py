@@ -30,7 +30,7 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
     out._view_version = base._version_counter.value
     # A view made with recording off cannot be rebased onto a graph later: remember the mode
     # (views of such a view inherit it), so an in-place change in grad mode can be refused.
-    inherited = source._view_meta if source._base is not None else None
+    inherited = _MODE_OF_LEAF.get(source._view_meta, source._view_meta) if source._base is not None else None
     if inherited is not None:
         out._view_meta = inherited
     elif not state.enabled:
@@ -41,6 +41,27 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
         # PyTorch: such a view still requires grad as its source does, as a leaf without a node
         # whose gradient goes nowhere (see `edge`)
         out._requires_grad = True
+
+
+# A view made with recording off on which `requires_grad_()` was then called: PyTorch sets the view's
+# own flag, so it is a leaf whose gradient is accumulated in its `.grad` (torchdiffeq's CNF example
+# differentiates through such a view inside a custom Function). Only the flag it inherits from its source
+# makes a view whose gradient goes nowhere. The mode is kept for the in-place refusal.
+_LEAF_OF_MODE = {"no_grad": "no_grad, own requires_grad", "inference_mode": "inference_mode, own requires_grad"}
+_MODE_OF_LEAF = {leaf: mode for mode, leaf in _LEAF_OF_MODE.items()}
+
+
+def set_own_requires_grad(t: Tensor, requires_grad: bool) -> None:
+    """Record on a view made with recording off (and without a node) whether its own requires_grad
+    flag is set (`requires_grad_()`), not only inherited from its source (which it keeps when its own
+    flag is cleared: PyTorch's view requires grad while its base does)."""
+    if t._base is None or t._grad_fn is not None:
+        return
+    if requires_grad and t._view_meta in _LEAF_OF_MODE:
+        t._view_meta = _LEAF_OF_MODE[t._view_meta]
+    elif not requires_grad and t._view_meta is not None:
+        t._view_meta = _MODE_OF_LEAF.get(t._view_meta, t._view_meta)
+        t._requires_grad = t._view_meta in _LEAF_OF_MODE and t._base._requires_grad
 
 
 # Views whose node an in-place change may not replace, and the reason PyTorch gives (its CreationMeta).
@@ -67,7 +88,7 @@ def refused_rebase(t: Tensor, meta: str, indirect: bool = False) -> RuntimeError
 def check_view_rebase(t: Tensor) -> None:
     """PyTorch's error for an in-place change, in grad mode, of a view made in no_grad or inference mode,
     or inside a custom Function."""
-    meta = t._view_meta
+    meta = _MODE_OF_LEAF.get(t._view_meta, t._view_meta)
     if meta is None:
         return
     if meta in _REFUSED_REBASE:
@@ -97,7 +118,7 @@ def edge(t: Tensor) -> tuple:
     if fn is not None:
         return (fn, t._output_nr)
     if t._requires_grad:
-        if t._base is not None and t._view_meta is not None:
+        if t._base is not None and t._view_meta is not None and t._view_meta not in _MODE_OF_LEAF:
             return (None, 0)  # a view made with recording off (PyTorch accumulates nothing for it)
         return (grad_accumulator(t), 0)
     return (None, 0)

@@ -20,7 +20,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "softmax", "log_softmax",
     ),
     "copying": (
-        "clone", "to_dtype", "fill", "copy",
+        "clone", "to_dtype", "fill", "copy", "_cast_Byte", "_cast_Char", "_cast_Double", "_cast_Float",
+        "_cast_Half", "_cast_Int", "_cast_Long", "_cast_Short",
     ),
     "from_data": (
         "tensor", "as_tensor", "asarray", "scalar_tensor",

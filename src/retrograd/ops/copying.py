@@ -1,4 +1,5 @@
-"""Copies as differentiable ops: `clone`, `to_dtype`, and the out-of-place halves of `fill_` and `copy_`."""
+"""Copies as differentiable ops: `clone`, `to_dtype`, the out-of-place halves of `fill_` and `copy_`,
+and PyTorch's legacy `_cast_<Type>` functions (normflows still calls `torch._cast_Long`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dt
 from .._layouts import channels_last_strides
 from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
 from ..engine.devices import to_device
 from ..engine.numpy_errors import broadcast_mismatch
-from ..engine.primitive import Primitive
+from ..engine.primitive import Primitive, not_a_tensor
 from ..tensor import Tensor
 from .creation import zeros_like
 from .kernels.arg_types import number_arg
@@ -21,7 +23,10 @@ from .kernels.dtype_support import warn_discarded_imaginary
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format, empty_preserving, laid_out
 
-__all__ = ["clone", "to_dtype", "fill", "copy"]
+__all__ = [
+    "clone", "to_dtype", "fill", "copy",
+    "_cast_Byte", "_cast_Char", "_cast_Double", "_cast_Float", "_cast_Half", "_cast_Int", "_cast_Long", "_cast_Short",
+]
 
 def _preserving_copy(xp: Any, a: Any) -> Any:
     # PyTorch's preserve_format: the copy keeps the order of the input's strides (a transposed
@@ -212,3 +217,58 @@ def copy(t: Tensor, src: Any) -> Tensor:
         broadcast = list(np.broadcast_shapes(shape, src_shape))
         raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {broadcast}") from None
 
+
+
+# --- PyTorch's legacy casts: `input.to(dtype)` under an old name (the input itself when it has
+# the dtype already, a ToCopyBackward0 node between float dtypes) ------------------------------
+
+
+def _cast(name: str, input: Any, dt: dtype, non_blocking: bool) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise not_a_tensor(name, input)
+    return input.to(dt, non_blocking=non_blocking)
+
+
+def _cast_Byte(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802 (PyTorch's name)
+    """`input.to(torch.uint8)`."""
+    return _cast("_cast_Byte", input, _dt.uint8, non_blocking)
+
+
+def _cast_Char(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.int8)`."""
+    return _cast("_cast_Char", input, _dt.int8, non_blocking)
+
+
+def _cast_Double(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.float64)`."""
+    return _cast("_cast_Double", input, _dt.float64, non_blocking)
+
+
+def _cast_Float(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.float32)`."""
+    return _cast("_cast_Float", input, _dt.float32, non_blocking)
+
+
+def _cast_Half(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.float16)`."""
+    return _cast("_cast_Half", input, _dt.float16, non_blocking)
+
+
+def _cast_Int(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.int32)`."""
+    return _cast("_cast_Int", input, _dt.int32, non_blocking)
+
+
+def _cast_Long(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.int64)`.
+
+    Examples:
+        >>> retrograd._cast_Long(retrograd.tensor([1.7, -2.5]))
+        tensor([ 1, -2])
+    """
+    return _cast("_cast_Long", input, _dt.int64, non_blocking)
+
+
+def _cast_Short(input: Tensor, non_blocking: bool = False) -> Tensor:  # noqa: N802
+    """`input.to(torch.int16)`."""
+    return _cast("_cast_Short", input, _dt.int16, non_blocking)
