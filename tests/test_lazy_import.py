@@ -28,7 +28,7 @@ NOT_AT_IMPORT = [
     "retrograd.ops.spectral", "retrograd.ops.windows", "retrograd.ops.indexing.subscript",
     "retrograd.ops.reduction.statistics", "retrograd.ops.searching",
     "retrograd.random", "retrograd._generator", "retrograd._cpu_sampling", "retrograd._random_draw",
-    "numpy.random", "secrets", "hashlib",
+    "numpy.random", "secrets", "hashlib", "retrograd.return_types", "retrograd._filecheck", "retrograd.backends",
 ]  # fmt: skip
 
 
@@ -144,3 +144,29 @@ def test_nn_export_table_is_up_to_date() -> None:
     assert nn_exports.render() == open(nn_exports.TABLE, encoding="utf-8").read(), (
         "run `PYTHONPATH=src python tools/nn_exports.py`"
     )
+
+
+def test_a_training_step_loads_only_its_ops() -> None:
+    # relu does not bring the generator (rrelu, which draws, lives apart), cross_entropy not the
+    # normalization kernels, and `from retrograd import <submodule>` inside retrograd not `backends`
+    loaded = _loaded_after(
+        "import retrograd, retrograd.nn.functional as F\n"
+        "x = retrograd.ones(4, 3, requires_grad=True)\n"
+        "F.cross_entropy(retrograd.relu(x), retrograd.tensor([0, 1, 2, 0])).backward()"
+    )
+    assert "retrograd.ops.activation.piecewise" in loaded
+    unused = {"retrograd._generator", "retrograd._cpu_sampling", "numpy.random", "retrograd.backends",
+              "retrograd.ops.fused.normalization", "retrograd.ops.activation.randomized_relu"}  # fmt: skip
+    assert sorted(loaded & unused) == []
+
+
+def test_lazily_loaded_modules_answer_as_attributes() -> None:
+    import retrograd.testing
+
+    assert retrograd.return_types.max.__name__ == "max"
+    assert retrograd.testing.FileCheck is importlib.import_module("retrograd._filecheck").FileCheck
+    assert retrograd.rrelu is importlib.import_module("retrograd.ops.activation.randomized_relu").rrelu
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        retrograd.testing.no_such_name  # noqa: B018
+    with pytest.warns(UserWarning, match="'has_cuda' is deprecated"):
+        assert retrograd.has_cuda is False
