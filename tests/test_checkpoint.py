@@ -372,3 +372,28 @@ def test_early_stop_vs_torch():
     torch = pytest.importorskip("torch")
     for kwargs in ({}, {"early_stop": False}):
         assert _early_stop_calls(rg, **kwargs) == _early_stop_calls(torch, **kwargs)
+
+
+def _replayed_draws(lib):
+    # sentence-transformers' GradCache RandContext: snapshot the CPU and device generators, then
+    # replay them for the second forward
+    ckpt = importlib.import_module(f"{lib.__name__}.utils.checkpoint")
+    x = lib.ones(3)
+    devices, states = ckpt.get_device_states(x, [x, {"k": x}], 2.0)
+    cpu_state = lib.get_rng_state()
+    first = lib.rand(2).tolist()
+    with lib.random.fork_rng(devices=devices):
+        lib.set_rng_state(cpu_state)
+        ckpt.set_device_states(devices, states)
+        again = lib.rand(2).tolist()
+    return devices, states, first == again, "get_device_states" in ckpt.__all__
+
+
+def test_device_states_of_cpu_tensors_are_empty():
+    assert _replayed_draws(rg) == ([], [], True, True)
+    rg.utils.checkpoint.set_device_states([], [], device_type="meta")  # nothing to set
+
+
+def test_device_states_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _replayed_draws(rg) == _replayed_draws(torch)

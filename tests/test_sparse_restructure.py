@@ -1,5 +1,5 @@
-"""index_select, select (`s[i]`), cat, stack and unsqueeze of sparse COO tensors along their
-sparse dims (ops/sparse/restructure.py): PyTorch's entries, order and flags, its backward for
+"""index_select, select (`s[i]`), unbind (`list(s)`), cat, stack and unsqueeze of sparse COO tensors
+along their sparse dims (ops/sparse/restructure.py): PyTorch's entries, order and flags, its backward for
 stack and its backward errors for the others."""
 
 from __future__ import annotations
@@ -98,3 +98,45 @@ def _run(m):
 @pytest.mark.pytorch
 def test_restructuring_matches_pytorch():
     assert _run(rg) == _run(torch)
+
+
+def test_unbind_iterates_rows_and_stack_joins_them_again():
+    # sentence-transformers' SparseEncoder.encode: `rows.extend(batch)` over sparse rows, then stack
+    s = _s(rg)
+    rows = list(s)
+    assert [_entries(r) for r in rows] == [([[2, 0]], [2.0, 5.0], False, (3,)), ([[0]], [3.0], True, (3,)),
+                                           ([[1, 1]], [1.0, 4.0], False, (3,))]
+    assert [_entries(c) for c in s.unbind(1)][2] == ([[0]], [2.0], True, (3,))
+    assert rg.equal(rg.stack(rows).to_dense(), s.to_dense())
+    for split in (lambda: s.split(1), lambda: s.chunk(3)):
+        with pytest.raises(NotImplementedError, match="'aten::as_strided'"):
+            split()
+
+
+def test_select_of_the_only_sparse_dim_is_dense():
+    vector = _s(rg)[2]  # (1,) stored twice: the element is their sum
+    assert [(t.layout, t.item()) for t in (vector[1], vector[0])] == [(rg.strided, 5.0), (rg.strided, 0.0)]
+    assert [v.tolist() for v in vector] == [0.0, 5.0, 0.0]
+    hybrid = rg.sparse_coo_tensor(rg.tensor([[0, 2]]), rg.tensor([[1.0, 2.0], [3.0, 4.0]]), (3, 2))
+    assert [hybrid[i].tolist() for i in range(3)] == [[1.0, 2.0], [0.0, 0.0], [3.0, 4.0]]
+    assert hybrid[2].layout == rg.strided and hybrid[1].dtype == rg.float32
+    x = rg.tensor(V, dtype=rg.float64, requires_grad=True)
+    element = _s(rg, x)[2][1] * 3  # d/dentry = 3 at (2, 1): a dense gradient, as in PyTorch
+    element.backward()
+    assert x.grad.tolist() == [3.0, 0.0, 0.0, 3.0, 0.0]
+    assert gradcheck(lambda x: _s(rg, x)[0][2] ** 2, (x,)) and gradgradcheck(lambda x: _s(rg, x)[2][1] ** 2, (x,))
+
+
+def _vectors(m):
+    s = _s(m)
+    hybrid = m.sparse_coo_tensor(m.tensor([[0, 2]]), m.tensor([[1.0, 2.0], [3.0, 4.0]]), (3, 2))
+    x = m.tensor(V, requires_grad=True)
+    _s(m, x)[2][1].backward()
+    return ([_entries(r) for r in s] + [_entries(c) for c in s.coalesce().unbind(1)],
+            [(str(v.layout).split(".")[-1], v.tolist()) for v in list(s[2]) + list(hybrid)], x.grad.tolist())
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_unbind_and_vector_select_match_pytorch():
+    assert _vectors(rg) == _vectors(torch)

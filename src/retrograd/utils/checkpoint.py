@@ -27,10 +27,12 @@ from ..engine.graph import saved_tensors_hooks
 from ..ops import autocast_policy as _autocast
 from ..ops.creation import zeros
 from ..tensor import Tensor
+from ._pytree import tree_leaves
 
 __all__ = [
     "checkpoint", "checkpoint_sequential", "CheckpointFunction", "check_backward_validity", "detach_variable",
-    "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop",
+    "get_device_states", "noop_context_fn", "set_device_states", "set_checkpoint_debug_enabled",
+    "set_checkpoint_early_stop",
 ]
 
 _debug_enabled: bool | None = None  # set_checkpoint_debug_enabled's override of `debug`
@@ -59,6 +61,30 @@ def check_backward_validity(inputs: Iterable[Any]) -> None:
     """Warn when no tensor of `inputs` requires grad (a reentrant checkpoint then gives no gradients)."""
     if not any(x.requires_grad for x in inputs if isinstance(x, Tensor)):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+def get_device_states(*args: Any) -> tuple[list[int], list[Tensor]]:
+    """The device index and generator state of each accelerator tensor among `args` (nested in lists,
+    tuples and dicts too); CPU and meta tensors have none, so on CPU both lists are empty.
+
+    Examples:
+        >>> from retrograd.utils.checkpoint import get_device_states
+        >>> get_device_states(retrograd.ones(2), [retrograd.zeros(1)], 3)
+        ([], [])
+    """
+    tensors = [t for t in tree_leaves(args) if isinstance(t, Tensor)]
+    devices = [t.get_device() for t in tensors if t.device.type not in ("cpu", "meta")]
+    if devices:
+        # CuPy's generators give no state that could be set back
+        raise RuntimeError("get_device_states: retrograd cannot save the random state of a CUDA generator")
+    return devices, []
+
+
+def set_device_states(devices: list[int], states: list[Tensor], *, device_type: str | None = None) -> None:
+    """Restore what `get_device_states` saved (nothing for CPU tensors)."""
+    if device_type == "meta" or not devices:
+        return
+    raise RuntimeError("set_device_states: retrograd cannot set the random state of a CUDA generator")
 
 
 @contextlib.contextmanager

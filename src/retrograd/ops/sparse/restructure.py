@@ -1,13 +1,15 @@
-"""Sparse COO tensors re-indexed along their sparse dims: `index_select`, `select` (`s[i]`), `cat`,
-`stack`, `unsqueeze` and `permute` (`s.T`), which move stored entries without touching their values.
+"""Sparse COO tensors re-indexed along their sparse dims: `index_select`, `select` (`s[i]`), `unbind`
+(`list(s)`), `cat`, `stack`, `unsqueeze` and `permute` (`s.T`), which move stored entries without
+touching their values.
 
 Each output entry is an input entry (in PyTorch's order: by output position along the dim, then
 in the input's order of entries), so one primitive covers them: the values picked by `take`, the
 new `indices` and shape; the result is flagged uncoalesced, as PyTorch's are (`select` keeps its
 input's flag). Its gradient reads the output gradient at the output's entries and puts each at
 the input entry it came from. `cat` joins entry lists with a second primitive. PyTorch's
-index_select of a sparse tensor has no backward: the same error is raised here. The dense dims of
-a hybrid tensor are not re-indexed here (PyTorch's missing-kernel error).
+index_select of a sparse tensor has no backward: the same error is raised here. Selecting along the
+only sparse dim leaves no sparse dim: the result is dense, the values stored there summed, as in
+PyTorch. The dense dims of a hybrid tensor are not re-indexed here (PyTorch's missing-kernel error).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ...backend.sparse import SparseCOO
 from ...engine.primitive import SPARSE_KERNELS as KERNELS
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..indexing.view_scatter import select_scatter
 from .dispatch import is_sparse, missing
 from .layout import _from_values, _gathered
 
@@ -69,12 +72,36 @@ def _join(node: str, backward_error: str | None = None) -> Primitive:
     )
 
 
-# PyTorch differentiates only `stack` of these for sparse inputs
+# PyTorch differentiates only `stack` of these for a sparse gradient (and `select` for a dense one)
 _index_select = _regroup("IndexSelectBackward0", "index_add_")
-_select = _regroup("SelectBackward0", "select_backward")
 _unsqueeze = _regroup("UnsqueezeBackward0", "as_strided")
 _placed, _joined = _regroup("CatBackward0", "as_strided"), _join("CatBackward0", "as_strided")
 _stacked, _joined_stack = _regroup("StackBackward0"), _join("StackBackward0")
+
+
+def _select_backward(g: Tensor, a_shape: tuple, dim: int, index: int) -> Tensor:
+    """d/da of a select: the gradient put at `index` along `dim` of a dense zero tensor, as PyTorch's
+    select_backward does; a sparse gradient it has no kernel for."""
+    if is_sparse(g):
+        raise missing("select_backward")
+    return select_scatter(g.new_zeros(a_shape), g, dim, index)
+
+
+# the entries at `index` along `dim`, that dim dropped from their indices
+_select = Primitive(
+    "sparse_select",
+    lambda xp, a, take, indices, shape, coalesced, dim, index: SparseCOO(indices, a.values[take], shape, coalesced),
+    [_select_backward],
+    node_name="SelectBackward0",
+)
+# the same of the only sparse dim: a dense result, the values stored there summed (several where
+# uncoalesced)
+_select_dense = Primitive(
+    "sparse_select_dense",
+    lambda xp, a, take, dim, index: a.values[take].sum(0, dtype=a.values.dtype),
+    [_select_backward],
+    node_name="SelectBackward0",
+)
 
 
 def _gathered_as(g: Tensor, part: Tensor) -> Tensor:
@@ -110,9 +137,21 @@ def _select_kernel(tensors: tuple, attrs: dict) -> Tensor:
     dim = _along(a, next(d for d, k in enumerate(key) if not isinstance(k, slice) and k is not Ellipsis), "select")
     i = key[dim] % a.shape[dim]
     (take,) = numpy.nonzero(a._data.indices[dim] == i)
+    if a._data.sparse_dim == 1:
+        return _select_dense(a, take=take, dim=dim, index=i)
     indices = numpy.delete(a._data.indices[:, take], dim, axis=0)
     shape = a.shape[:dim] + a.shape[dim + 1 :]
-    return _select(a, take=take, indices=indices, shape=tuple(shape), coalesced=a._data.coalesced)
+    # PyTorch keeps no flag for the entries picked: coalesced only when fewer than two
+    return _select(a, take=take, indices=indices, shape=tuple(shape), coalesced=take.size < 2, dim=dim, index=i)
+
+
+def _split_kernel(tensors: tuple, attrs: dict) -> tuple:
+    """`unbind` (one integer key per piece): each piece selected; `split`/`chunk` (slices) take
+    narrowed views, which PyTorch builds with as_strided and sparse tensors lack."""
+    keys, dim = attrs["keys"], attrs["dim"]
+    if not all(isinstance(key[dim], int) for key in keys):
+        raise missing("as_strided")
+    return tuple(_select_kernel(tensors, {"key": key}) for key in keys)
 
 
 def _unsqueeze_kernel(tensors: tuple, attrs: dict) -> Tensor:
@@ -190,6 +229,7 @@ KERNELS.update(
         "permute": _permute_kernel,
         "index_select": _index_select_kernel,
         "select": _select_kernel,
+        "split": _split_kernel,
         "unsqueeze": _unsqueeze_kernel,
         "cat": _cat_kernel,
         "stack": _stack_kernel,
