@@ -213,9 +213,19 @@ tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
 tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
 AssertionError: Process group cannot be None
 """
+# PyTorch 2.13's output for tests/distributed_programs/zero_optimizer.py (rank 0's)
+ZERO_OUTPUT = """\
+[[(6, 4)], [(2, 6), (6,), (2,)]]
+RuntimeError: Optimizer state has not been consolidated on this rank.
+Please call `consolidate_state_dict(to=0)` on all ranks beforehand if you meant to save the global state.
+tensor([-0.1358,  0.1368, -0.4360, -0.2397]) tensor([ 0.2024, -0.2474]) tensor([[-0.6069, -0.1941]])
+[0, 1, 2, 3, 4, 5] [{'lr': 0.02, 'params': [0, 1, 2, 3]}, {'lr': 0.1, 'params': [4, 5]}]
+tensor(4.) tensor([[-0.0012, -0.0116]]) tensor([0.0002])
+[[(6, 4)], [(1,), (1, 2), (2,), (2, 6), (6,)]] [0.02, 0.1] [0.02, 0.1]
+"""
 SPAWNED_PROGRAMS = {
     "spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT, "ddp_join.py": JOIN_OUTPUT,
-    "ddp_options.py": OPTIONS_OUTPUT,
+    "ddp_options.py": OPTIONS_OUTPUT, "zero_optimizer.py": ZERO_OUTPUT,
 }  # fmt: skip
 
 
