@@ -66,6 +66,10 @@ def test_constructor_checks(group_of_one):
         ZeroRedundancyOptimizer([], optimizer_class=retrograd.optim.SGD, lr=0.1)
     with pytest.raises(TypeError, match="should be an iterable of Tensors, but got torch.FloatTensor"):
         ZeroRedundancyOptimizer(retrograd.ones(2), optimizer_class=retrograd.optim.SGD, lr=0.1)
+    weight = [retrograd.nn.Parameter(retrograd.ones(2))]
+    for unsupported in ("parameters_as_bucket_view", "overlap_with_ddp"):  # refused, not ignored
+        with pytest.raises(NotImplementedError, match=f"does not support {unsupported}=True"):
+            ZeroRedundancyOptimizer(weight, optimizer_class=retrograd.optim.SGD, lr=0.1, **{unsupported: True})
 
 
 @pytest.mark.pytorch

@@ -41,8 +41,9 @@ class ZeroRedundancyOptimizer(Optimizer, Joinable):
         params (iterable): tensors or parameter groups, as for any optimizer.
         optimizer_class (type): the local optimizer, e.g. `torch.optim.Adam`.
         process_group (ProcessGroup, optional): the ranks that share the work (default: the world).
-        parameters_as_bucket_view (bool): PyTorch packs each rank's shard into one flat buffer for the
-            broadcasts; here the parameters are broadcast one by one, with the same result.
+        parameters_as_bucket_view (bool): packing each rank's shard into one flat buffer (the parameters
+            becoming views of it) is not supported: True raises NotImplementedError. The parameters are
+            broadcast one by one.
         overlap_with_ddp (bool): running the step inside DDP's communication hook is not supported.
         **defaults: handed to `optimizer_class` (`lr=...`).
 
@@ -57,6 +58,10 @@ class ZeroRedundancyOptimizer(Optimizer, Joinable):
     ) -> None:  # fmt: skip
         if overlap_with_ddp:
             raise NotImplementedError("retrograd's ZeroRedundancyOptimizer does not support overlap_with_ddp=True")
+        if parameters_as_bucket_view:
+            raise NotImplementedError(
+                "retrograd's ZeroRedundancyOptimizer does not support parameters_as_bucket_view=True"
+            )
         params = self._verify_and_init_params(params)
         self.initialized = False  # until the local optimizer exists, add_param_group is the base class's
         Optimizer.__init__(self, params, defaults)
