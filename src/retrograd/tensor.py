@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _layouts, _storage
+from . import _torch_function as _tf
 from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name, public_class
@@ -307,6 +308,30 @@ class Tensor(TensorMethods):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass  # __new__ did the work (and subclasses such as Parameter have their own)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _tf.prepare_subclass(cls)  # its methods go through its `__torch_function__` (_torch_function.py)
+
+    @classmethod
+    def __torch_function__(
+        cls, func: Callable[..., Any], types: Any, args: Any = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        """PyTorch's protocol for subclasses, the default: `func(*args, **kwargs)` with the protocol
+        off, tensor results (also in a tuple or list) made instances of `cls`.
+
+        A subclass overrides it to decide what its methods return, calling
+        `super().__torch_function__(func, types, args, kwargs)` for the default; retrograd routes a
+        subclass's methods, operators and tensor-valued properties through it (not yet functions
+        such as `retrograd.cat`). NotImplemented when a class in `types` is not a base of `cls`.
+
+        Examples:
+            >>> class Image(retrograd.Tensor): pass
+            >>> x = retrograd.ones(2).as_subclass(Image)
+            >>> x + 1
+            Image([2., 2.])
+        """
+        return _tf.default_torch_function(cls, func, types, args, kwargs)
+
     @staticmethod
     def _make_subclass(cls: type, data: Tensor, require_grad: builtins.bool = False) -> Tensor:
         """`data`'s memory as a detached leaf of class `cls` (a Tensor subclass), as PyTorch's."""
@@ -316,8 +341,8 @@ class Tensor(TensorMethods):
         """This tensor's memory, as an instance of `cls`, a subclass of Tensor.
 
         Changes in one show in the other, and the result stays in the autograd graph (an alias,
-        `AliasBackward0`). Unlike PyTorch, ops on the result give plain Tensors (retrograd does not
-        dispatch through `__torch_function__`).
+        `AliasBackward0`). The result's methods go through `cls.__torch_function__`: by default
+        they give `cls` instances too.
 
         Args:
             cls (type): a subclass of Tensor (or Tensor itself).
@@ -1750,7 +1775,7 @@ class Tensor(TensorMethods):
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_methods._ops.unbind(self, 0))  # type: ignore[attr-defined]
+        return iter(self.unbind(0))  # (a method: a subclass's pieces keep its class, as in PyTorch)
 
     def __reversed__(self) -> Tensor:
         # PyTorch's: one tensor flipped along dim 0 (a 0-d tensor is itself), not Python's row iterator
@@ -1949,6 +1974,7 @@ def _grad_enabled() -> bool:
 
 # The engine sits below this module and learns of Tensor here, once.
 register_tensor(Tensor)
+_tf.register_tensor_class(Tensor)
 
 
 public_class(Tensor)  # `<class 'torch.Tensor'>` under the alias, as PyTorch's

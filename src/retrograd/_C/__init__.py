@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from .._default_device import get_default_device
 from .._generator import Generator
+from .._torch_function import _disabled_torch_function_impl
 from ..backend import device
 from ..dtypes import dtype
 from ..engine.grad_mode import in_func_transform as _are_functorch_transforms_active
@@ -69,19 +70,6 @@ def _get_tracing_state() -> None:
     None
     """
     return None
-
-
-def _disabled_torch_function_impl(
-    func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
-) -> Any:
-    """`func(*args, **kwargs)`, skipping `__torch_function__` overrides: a Tensor subclass sets
-    `__torch_function__ = torch._C._disabled_torch_function_impl` to opt out of them (PyTorch
-    Geometric's `Index`). retrograd does not dispatch through `__torch_function__`, so it just calls.
-
-    >>> retrograd._C._disabled_torch_function_impl(retrograd.add, (), (retrograd.tensor(1), 2))
-    tensor(3)
-    """
-    return func(*args, **(kwargs or {}))
 
 
 def _get_default_device() -> str:

@@ -6,17 +6,17 @@ keys at import and calls its ops under `_ExcludeDispatchKeyGuard(keys)`. retrogr
 directly, so the keys are names with PyTorch's numbers and the guards change nothing.
 
 Tensor subclasses step around `__torch_function__` the same way: torchvision's tv_tensors run
-each op under `DisableTorchFunctionSubclass()`. retrograd does not dispatch through
-`__torch_function__` (ops on a subclass give plain Tensors), so these guards only change what
-`_is_torch_function_enabled()` answers inside them.
+each op under `DisableTorchFunctionSubclass()`, inside which a subclass's methods run as plain
+Tensor methods (`retrograd/_torch_function.py`).
 """
 
 from __future__ import annotations
 
 import enum
-import threading
 from collections.abc import Iterable
 from types import TracebackType
+
+from .._torch_function import DisabledSubclasses, enabled
 
 __all__ = [
     "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
@@ -156,26 +156,7 @@ class _IncludeDispatchKeyGuard(_ExcludeDispatchKeyGuard):
     """`with _IncludeDispatchKeyGuard(key):` adds a key in PyTorch; nothing to add here."""
 
 
-class _TorchFunctionState(threading.local):
-    disabled = 0  # how many DisableTorchFunction(Subclass) blocks this thread is inside
-
-
-_STATE = _TorchFunctionState()
-
-
-class _TorchFunctionOff:
-    """Counts the blocks a thread is inside while one is open."""
-
-    def __enter__(self) -> None:
-        _STATE.disabled += 1
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        _STATE.disabled -= 1
-
-
-class DisableTorchFunctionSubclass(_TorchFunctionOff):
+class DisableTorchFunctionSubclass(DisabledSubclasses):
     """`with DisableTorchFunctionSubclass():` runs ops without subclasses' `__torch_function__`.
 
     >>> with retrograd._C.DisableTorchFunctionSubclass():
@@ -184,10 +165,10 @@ class DisableTorchFunctionSubclass(_TorchFunctionOff):
     """
 
 
-class DisableTorchFunction(_TorchFunctionOff):
+class DisableTorchFunction(DisabledSubclasses):
     """`with DisableTorchFunction():` also skips torch-function modes (retrograd has none)."""
 
 
 def _is_torch_function_enabled() -> bool:
     """False inside `DisableTorchFunctionSubclass()` or `DisableTorchFunction()`, else True."""
-    return _STATE.disabled == 0
+    return enabled()

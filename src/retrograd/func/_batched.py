@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._torch_function import _disabled_torch_function_impl
 from ..engine.grad_mode import state
 from ..engine.vmap_hook import hook
 from ..tensor import Tensor
@@ -95,6 +96,7 @@ class BatchedTensor(Tensor):
     """A tensor batched at one vmap level: `_value` holds the batch in dim 0."""
 
     __slots__ = ("_value", "_level")
+    __torch_function__ = _disabled_torch_function_impl  # the engine's batching rules handle its ops
     _value: Tensor
     _level: int
 

@@ -6,6 +6,7 @@ import weakref
 from typing import Any
 
 from .._display_name import public_class
+from .._torch_function import _disabled_torch_function_impl
 from ..tensor import Tensor
 
 
@@ -35,6 +36,7 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()
+    __torch_function__ = _disabled_torch_function_impl  # ops on parameters give plain tensors, as PyTorch's
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         from ..ops.creation import empty
@@ -139,6 +141,7 @@ class UninitializedTensorMixin:
     """
 
     __slots__ = ()
+    __torch_function__ = _disabled_torch_function_impl  # its values refuse every use anyway
     cls_to_become: type
     _requires_grad: bool  # the Tensor slot of the class this mixes into
 

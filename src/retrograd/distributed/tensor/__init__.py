@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from ..._torch_function import _disabled_torch_function_impl
 from ...tensor import Tensor
 from .placement_types import Partial, Placement, Replicate, Shard
 
@@ -29,6 +30,8 @@ class DTensor(Tensor):
         >>> isinstance(retrograd.ones(2), DTensor)
         False
     """
+
+    __torch_function__ = _disabled_torch_function_impl  # as PyTorch's DTensor
 
     def __new__(cls, *args: Any, **kwargs: Any) -> DTensor:
         _unsupported("DTensor()")

@@ -1,0 +1,323 @@
+"""`__torch_function__` for Tensor subclasses: a subclass's methods see its protocol, as in PyTorch.
+
+In PyTorch an op on an instance of a Tensor subclass goes through the class's
+`__torch_function__(func, types, args, kwargs)`. The default one (Tensor's) runs `func` with the
+protocol switched off and returns tensor results as the subclass, so `image + 1` is an `Image`;
+libraries override it to carry metadata (fastai's `TensorBase`, MONAI's `MetaTensor`) or to
+decide which results keep the class (torchvision's tv_tensors).
+
+PyTorch checks the arguments of every call for such classes. retrograd keeps plain tensors out of
+that cost: the check lives on the subclasses themselves. When a subclass of Tensor is defined
+(`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
+tensor-valued property the subclass does not define itself gets a descriptor on the subclass
+that routes the call through `handle_torch_function`. A class that sets `__torch_function__ =
+_disabled_torch_function_impl` (Parameter, vmap's batched tensors) gets none.
+
+What does not dispatch yet: functions called with subclass arguments (`torch.cat([a, b])`,
+`F.relu(a)`) give plain Tensors, and properties that give no tensor (`shape`, `dtype`, `grad`)
+and the Python protocol (`repr`, `len`, `float`) do not call the subclass's `__torch_function__`.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from ._display_name import package_name
+
+__all__ = [
+    "DisabledSubclasses", "enabled", "handle_torch_function", "has_torch_function", "default_torch_function",
+    "get_default_nowrap_functions", "prepare_subclass", "register_tensor_class",
+]  # fmt: skip
+
+
+class _State(threading.local):
+    disabled = 0  # how many `DisableTorchFunction(Subclass)` blocks this thread is inside
+
+
+STATE = _State()
+
+
+def enabled() -> bool:
+    """Whether subclasses' `__torch_function__` runs now (False inside `DisableTorchFunctionSubclass()`)."""
+    return STATE.disabled == 0
+
+
+class DisabledSubclasses:
+    """`with DisabledSubclasses():` runs its block without subclasses' `__torch_function__` (this thread)."""
+
+    def __enter__(self) -> None:
+        STATE.disabled += 1
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        STATE.disabled -= 1
+
+
+class _DisabledImpl:
+    """`torch._C._disabled_torch_function_impl`: `func(*args, **kwargs)` without the protocol.
+
+    A subclass that sets `__torch_function__ = _disabled_torch_function_impl` opts out: its
+    instances take part in no dispatch (nn.Parameter, PyTorch Geometric's `Index`). An object,
+    not a function, so that reading it through an instance does not bind it.
+    """
+
+    __slots__ = ()
+
+    def __call__(
+        self, func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        return func(*args, **(kwargs or {}))
+
+    def __repr__(self) -> str:
+        return "<built-in function _disabled_torch_function_impl>"
+
+
+_disabled_torch_function_impl = _DisabledImpl()
+
+_tensor: type = object  # retrograd.Tensor, set by `register_tensor_class` when tensor.py is imported
+
+
+def register_tensor_class(cls: type) -> None:
+    """Name the Tensor class (tensor.py calls this once; this module sits below it)."""
+    global _tensor
+    _tensor = cls
+
+
+def dispatches(cls: type) -> bool:
+    """Whether instances of `cls` (a Tensor subclass or a tensor-like) dispatch through `__torch_function__`."""
+    return cls is not _tensor and getattr(cls, "__torch_function__", _disabled_torch_function_impl) is not (
+        _disabled_torch_function_impl
+    )
+
+
+# --- the protocol ---------------------------------------------------------------------------
+
+
+def _overloaded(relevant_args: Iterable[Any]) -> list[Any]:
+    """The arguments whose class dispatches, one per class, a subclass before its bases (PyTorch's order)."""
+    found: list[Any] = []
+    classes: list[type] = []
+    for arg in relevant_args:
+        kind = type(arg)
+        if kind in classes or not dispatches(kind):
+            continue
+        at = len(found)
+        for i, other in enumerate(classes):
+            if issubclass(kind, other):
+                at = i
+                break
+        found.insert(at, arg)
+        classes.insert(at, kind)
+    return found
+
+
+def _flat(args: Iterable[Any]) -> list[Any]:
+    """The arguments, with lists and tuples of them opened one level (`cat([a, b])`'s tensors count)."""
+    out: list[Any] = []
+    for a in args:
+        if type(a) is list or type(a) is tuple:
+            out.extend(a)
+        else:
+            out.append(a)
+    return out
+
+
+def has_torch_function(relevant_args: Iterable[Any]) -> bool:
+    """Whether any of `relevant_args` would dispatch: its class has an enabled `__torch_function__`
+    other than Tensor's own (a plain tensor does not count), and no `DisableTorchFunctionSubclass` is open.
+
+    >>> class Image(retrograd.Tensor): pass
+    >>> retrograd.overrides.has_torch_function((retrograd.ones(1).as_subclass(Image),))
+    True
+    >>> retrograd.overrides.has_torch_function((retrograd.ones(1), 2.0))
+    False
+    """
+    return STATE.disabled == 0 and any(type(a) is not _tensor and dispatches(type(a)) for a in relevant_args)
+
+
+def handle_torch_function(
+    public_api: Callable[..., Any], relevant_args: Iterable[Any], *args: Any, **kwargs: Any
+) -> Any:
+    """Call `public_api(*args, **kwargs)` through the `__torch_function__` of the classes in
+    `relevant_args` that implement it, most derived first, until one does not return NotImplemented.
+
+    Raises:
+        TypeError: every implementation returned NotImplemented.
+
+    >>> class Logged(retrograd.Tensor):
+    ...     @classmethod
+    ...     def __torch_function__(cls, func, types, args=(), kwargs=None):
+    ...         print("called", func.__name__)
+    ...         return super().__torch_function__(func, types, args, kwargs)
+    >>> x = retrograd.ones(2).as_subclass(Logged)
+    >>> y = retrograd.overrides.handle_torch_function(retrograd.Tensor.add, (x,), x, 1)
+    called add
+    >>> type(y).__name__
+    'Logged'
+    """
+    overloaded = _overloaded(relevant_args)
+    result = _first_answer(overloaded, public_api, args, kwargs)
+    if result is NotImplemented:
+        name = f"{getattr(public_api, '__module__', None)}.{getattr(public_api, '__name__', public_api)}"
+        raise TypeError(
+            f"no implementation found for '{name}' on types that implement __torch_function__: "
+            f"{[type(a) for a in overloaded]}"
+        )
+    return result
+
+
+def _first_answer(overloaded: list[Any], public_api: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    types = tuple(type(a) for a in overloaded)
+    for arg in overloaded:
+        result = arg.__torch_function__(public_api, types, args, kwargs)
+        if result is not NotImplemented:
+            return result
+    return NotImplemented
+
+
+@functools.cache
+def get_default_nowrap_functions() -> frozenset[Callable[..., Any]]:
+    """The functions whose results Tensor's default `__torch_function__` leaves as they are (the
+    gradient and the base of a tensor are not made the subclass)."""
+    return frozenset({_tensor._base.__get__, _tensor.grad.__get__, _tensor._grad.__get__})  # type: ignore[attr-defined]
+
+
+def default_torch_function(cls: type, func: Callable[..., Any], types: Any, args: Any, kwargs: Any) -> Any:
+    """Tensor's `__torch_function__`: `func` with the protocol off, tensor results made `cls`."""
+    if kwargs is None:
+        kwargs = {}
+    if not all(issubclass(cls, t) for t in types):
+        return NotImplemented
+    with DisabledSubclasses():
+        result = func(*args, **kwargs)
+        if func in get_default_nowrap_functions():
+            return result
+        return _convert(result, cls)
+
+
+def _convert(result: Any, cls: type) -> Any:
+    """Tensors in `result` (itself, or the items of a tuple or list) as instances of `cls`."""
+    if cls is _tensor:
+        return result
+    if isinstance(result, _tensor) and not isinstance(result, cls):
+        return result.as_subclass(cls)  # type: ignore[attr-defined]
+    if isinstance(result, (tuple, list)):
+        items = [_convert(r, cls) for r in result]
+        make = getattr(type(result), "_make", None)  # a named result (`max(dim=...)`'s values, indices)
+        return make(items) if make is not None else type(result)(items)
+    return result
+
+
+# --- the subclass side: descriptors that route a subclass's methods through the protocol --------
+
+# The operators and item access dispatch; the rest of the Python protocol (repr, len, float,
+# hash, pickling) calls Tensor's own.
+_OPERATORS = frozenset(
+    f"__{op}__" for base in (
+        "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift", "rshift",
+    ) for op in (base, "r" + base, "i" + base)
+) | frozenset({"__neg__", "__pos__", "__abs__", "__invert__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+               "__ge__", "__getitem__", "__setitem__"})  # fmt: skip
+_REFLECTED = frozenset(name for name in _OPERATORS if name.startswith("__r") and name != "__rshift__")
+# `as_subclass` is how a `__torch_function__` unwraps (`x.as_subclass(Tensor)`): PyTorch does not dispatch it.
+_NOT_DISPATCHED = frozenset({"as_subclass"})
+# The properties whose value is a tensor (made the subclass by the default `__torch_function__`).
+_TENSOR_PROPERTIES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
+
+
+def _static(name: str) -> Any:
+    for klass in _tensor.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name]
+    raise AttributeError(name)
+
+
+def _call(func: Callable[..., Any], instance: Any, *args: Any, **kwargs: Any) -> Any:
+    if STATE.disabled or not dispatches(type(instance)):
+        return func(instance, *args, **kwargs)
+    overloaded = _overloaded(_flat((instance, *args, *kwargs.values())))
+    result = _first_answer(overloaded, func, (instance, *args), kwargs)
+    if result is NotImplemented:
+        kinds = "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
+        raise TypeError(
+            f"Multiple dispatch failed for '{package_name()}.Tensor.{func.__name__}'; all __torch_function__ "
+            f"handlers returned NotImplemented:\n\n{kinds}\nFor more information, try re-running with "
+            "TORCH_LOGS=not_implemented"
+        )
+    return result
+
+
+class SubclassMethod:
+    """A Tensor method on a subclass: `x.name(...)` calls `__torch_function__(Tensor.name, ...)`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        func = getattr(_tensor, self.name)  # what `__torch_function__` receives: `Tensor.add`, ...
+        if instance is None:
+            # `Image.add is Tensor.add`; but a reflected operator must differ from Tensor's, or Python
+            # would not try `image.__radd__` before `tensor.__add__` in `tensor + image`
+            return self if self.name in _REFLECTED else func
+        return functools.partial(_call, func, instance)
+
+
+class SubclassProperty:
+    """A tensor-valued Tensor property on a subclass: reading it goes through `__torch_function__`
+    with the property's getter, as PyTorch's do; setting it sets Tensor's."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        prop = _static(self.name)
+        if instance is None:
+            return prop
+        if STATE.disabled or not dispatches(type(instance)):
+            return prop.__get__(instance, owner)
+        return handle_torch_function(prop.__get__, (instance,), instance)
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        _static(self.name).__set__(instance, value)
+
+    def __delete__(self, instance: Any) -> None:
+        _static(self.name).__delete__(instance)
+
+
+@functools.cache
+def _dispatched_names() -> tuple[tuple[str, type], ...]:
+    """(name, descriptor class) for each Tensor attribute a subclass routes through the protocol."""
+    names: dict[str, type] = {}
+    for klass in reversed(_tensor.__mro__[:-1]):
+        for name, value in vars(klass).items():
+            if name in _OPERATORS:
+                names[name] = SubclassMethod
+            elif name.startswith("_") or name in _NOT_DISPATCHED or isinstance(value, (staticmethod, classmethod)):
+                continue
+            elif isinstance(value, property):
+                if name in _TENSOR_PROPERTIES:
+                    names[name] = SubclassProperty
+            elif callable(value) or hasattr(value, "__get__"):  # functions and the method-table rows
+                names[name] = SubclassMethod
+    return tuple(names.items())
+
+
+def prepare_subclass(cls: type) -> None:
+    """Give a new Tensor subclass whose `__torch_function__` is enabled the dispatching descriptors,
+    except for the names it (or a class between it and Tensor) defines itself."""
+    if not dispatches(cls) or any("_dispatching_descriptors" in vars(k) for k in cls.__mro__[1:]):
+        return  # opted out, or a base already has them (the protocol is checked again at each call)
+    own = set().union(*(vars(k) for k in cls.__mro__[: cls.__mro__.index(_tensor)]))
+    for name, kind in _dispatched_names():
+        if name not in own:
+            setattr(cls, name, kind(name))
+    cls._dispatching_descriptors = True  # type: ignore[attr-defined]
