@@ -157,3 +157,76 @@ def test_save_loads_in_pytorch_vs_torch(name):
     buf.seek(0)
     got = torch.load(buf, weights_only=True)["t"]
     assert got.dtype == getattr(torch, name) and got.tolist() == [[1, 65535], [3, 4]]
+
+
+# name -> (function of the library and the dtype's name), PyTorch's kernel named in its refusal
+REFUSED = {
+    "add": (lambda m, d: _img(m, d) + _other(m, d), "add_stub"),
+    "add_number": (lambda m, d: _img(m, d) + 1, "add_stub"),
+    "sub": (lambda m, d: _img(m, d) - _other(m, d), "add_stub"),
+    "add_alpha": (lambda m, d: m.add(_img(m, d), _other(m, d), alpha=2), "add_stub"),
+    "gt": (lambda m, d: _img(m, d) > 0, "gt_cpu"),
+    "lt": (lambda m, d: _img(m, d) < _other(m, d), "lt_cpu"),
+    "le": (lambda m, d: _img(m, d) <= 2, "le_cpu"),
+    "ge": (lambda m, d: _img(m, d) >= 2, "ge_cpu"),
+    "logical_and": (lambda m, d: m.logical_and(_img(m, d), _other(m, d)), "logical_and_cpu"),
+    "max": (lambda m, d: _img(m, d).max(), "max_all"),
+    "min": (lambda m, d: _img(m, d).min(), "min_all"),
+    "max_dim": (lambda m, d: _img(m, d).max(1), "max_cpu"),
+    "amax": (lambda m, d: _img(m, d).amax(0), "max_values_cpu"),
+    "amin": (lambda m, d: _img(m, d).amin(0), "min_values_cpu"),
+    "aminmax": (lambda m, d: m.aminmax(_img(m, d)), "aminmax_cpu"),
+    "argmax": (lambda m, d: _img(m, d).argmax(), "argmax_cpu"),
+    "argmin": (lambda m, d: _img(m, d).argmin(1), "argmin_cpu"),
+    "cummax": (lambda m, d: _img(m, d).cummax(1), "cummax_cpu"),
+    "maximum": (lambda m, d: m.maximum(_img(m, d), _other(m, d)), "maximum_cpu"),
+    "minimum": (lambda m, d: m.minimum(_img(m, d), _other(m, d)), "minimum_cpu"),
+    "clamp": (lambda m, d: _img(m, d).clamp(0, 4), "clamp_scalar_cpu"),
+    "clamp_min": (lambda m, d: _img(m, d).clamp(min=1), "clamp_min_scalar_cpu"),
+    "clamp_tensors": (lambda m, d: _img(m, d).clamp(_other(m, d), _other(m, d)), "clamp_cpu"),
+    "threshold": (lambda m, d: m.nn.functional.threshold(_img(m, d), 1, 0), "threshold_cpu"),
+    "searchsorted": (lambda m, d: m.searchsorted(_other(m, d)[0], _img(m, d)), "searchsorted_out_cpu"),
+}
+
+
+def _refusals(m, name):
+    out = {}
+    for key, (fn, _) in REFUSED.items():
+        try:
+            out[key] = fn(m, name).__class__.__name__
+        except NotImplementedError as e:
+            out[key] = str(e)
+    return out
+
+
+@pytest.mark.parametrize("name", DTYPES)
+def test_refused_ops(name):
+    kind = {"uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}[name]
+    expected = {key: f"\"{kernel}\" not implemented for '{kind}'" for key, (_, kernel) in REFUSED.items()}
+    assert _refusals(rg, name) == expected
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+@pytest.mark.parametrize("name", DTYPES)
+def test_refused_ops_vs_torch(name):
+    assert _refusals(rg, name) == _refusals(torch, name)
+
+
+def test_integer_clamp_by_one_tensor_bound_stays_integer():
+    # a missing bound was ±inf, which made the result float32
+    x = rg.tensor([3, 1, 2])
+    assert rg.clamp(x, min=rg.tensor([2, 2, 2])).tolist() == [3, 2, 2]
+    assert rg.clamp(x, max=rg.tensor(2)).dtype is rg.int64
+    assert rg.clamp(x.to(rg.uint8), min=rg.tensor([2], dtype=rg.uint8)).dtype is rg.uint8
+    assert rg.clamp(x.float(), max=rg.tensor([2, 2, 2])).dtype is rg.float32
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_integer_clamp_by_one_tensor_bound_vs_torch():
+    for m in (rg, torch):
+        x = m.tensor([3, 1, 2], dtype=m.int32)
+        got = [m.clamp(x, min=m.tensor([2, 2, 2])), m.clamp(x, max=m.tensor(2, dtype=m.int16))]
+        if m is rg:
+            ours = [(str(t.dtype).split(".")[1], t.tolist()) for t in got]
+        else:
+            assert ours == [(str(t.dtype).split(".")[1], t.tolist()) for t in got]

@@ -266,7 +266,7 @@ _TORCH_NAMES: dict[str, Any] = {
     "torch.device": _torch_device,
 }
 _TORCH_NAMES.update({f"torch.{name}": StorageType(name, code) for name, code in _STORAGES.items()})
-_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.WIDE_UNSIGNED, *_dt.NAMED_ONLY)})  # a dtype in a config entry
+_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.WIDE_UNSIGNED, *_dt.NAMED_ONLY)})  # in configs
 _TORCH_NAMES.update({f"torch.{name}": Refusal("retrograd has no equivalent dtype") for name in _NO_EQUIVALENT})
 _TORCH_NAMES["torch.storage.UntypedStorage"] = _TORCH_NAMES["torch.UntypedStorage"]  # _rebuild_tensor_v3's
 # Plain Python names, resolved only by weights-only loads (a trusted load imports them).
