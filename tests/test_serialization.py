@@ -843,11 +843,18 @@ def test_dtype_values_cross_libraries_vs_torch(tmp_path):
 
 
 @needs_torch
-def test_tensors_of_dtypes_without_storage_are_refused_by_name_vs_torch(tmp_path):
-    torch.save({"u": torch.tensor([1, 70000], dtype=torch.uint32)}, tmp_path / "u32.pt")
+def test_tensors_of_dtypes_without_storage_class_load_vs_torch(tmp_path):
+    # PyTorch saves uint16/32/64 as untyped bytes rebuilt by _rebuild_tensor_v3 with the dtype
+    t = torch.tensor([[1, 70000, 3], [4, 5, 6]], dtype=torch.uint32)
+    torch.save({"u": t, "col": t[:, 1], "u16": t.to(torch.uint16)}, tmp_path / "u32.pt")
     for weights_only in (True, False):
-        with pytest.raises(serialization.CheckpointError, match="_rebuild_tensor_v3.*uint32"):
-            load(tmp_path / "u32.pt", weights_only=weights_only)
+        got = load(tmp_path / "u32.pt", weights_only=weights_only)
+        assert got["u"].dtype is rg.uint32 and got["u"].tolist() == [[1, 70000, 3], [4, 5, 6]]
+        assert got["col"].tolist() == [70000, 5] and got["col"].storage_offset() == 1
+        assert got["u16"].dtype is rg.uint16 and got["u16"].tolist() == [[1, 4464, 3], [4, 5, 6]]
+    torch.save({"f8": torch.zeros(2, dtype=torch.float8_e4m3fn)}, tmp_path / "f8.pt")
+    with pytest.raises(serialization.CheckpointError, match="no float8_e4m3fn tensors"):  # still named only
+        load(tmp_path / "f8.pt", weights_only=True)
 
 
 class _Scan(rg.Tensor):

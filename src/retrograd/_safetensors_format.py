@@ -31,9 +31,9 @@ _STRUCTURE = "retrograd.structure"
 # safetensors dtype codes -> NumPy; "BF16" is bfloat16, or widened to float32 without ml_dtypes
 _SAFETENSORS_DTYPES = {
     "F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
-    "I8": "i1", "U8": "u1", "BOOL": "?",
+    "I8": "i1", "U8": "u1", "BOOL": "?", "U16": "<u2", "U32": "<u4", "U64": "<u8",
 }
-_DTYPES_BY_NAME = {d.name: d for d in _ALL_DTYPES}
+_DTYPES_BY_NAME = {d.name: d for d in (*_ALL_DTYPES, *_dtypes.WIDE_UNSIGNED)}
 
 
 class _Encoder:

@@ -113,6 +113,19 @@ def _rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any
     return t
 
 
+def _rebuild_tensor_v3(storage: Any, storage_offset: Any, size: Any, stride: Any, requires_grad: Any,
+                       backward_hooks: Any, dtype: Any, metadata: Any = None) -> Tensor:
+    """`torch._utils._rebuild_tensor_v3`: PyTorch's rebuild for the dtypes without a storage class of
+    their own (uint16, uint32, uint64): `storage` is untyped bytes, read as `dtype`'s elements."""
+    if not isinstance(storage, StoredArray) or not isinstance(dtype, _dt.dtype):
+        raise pickle.UnpicklingError(f"expected a storage and a dtype, got {storage!r:.100} and {dtype!r:.100}")
+    flat = storage.array
+    if flat.nbytes % dtype.itemsize:
+        raise pickle.UnpicklingError(f"storage '{storage.key}' of {flat.nbytes} bytes holds no whole {dtype} elements")
+    typed = StoredArray(flat.view(np.uint8).view(dtype.np), storage.key, storage.code)
+    return _rebuild_tensor_v2(typed, storage_offset, size, stride, requires_grad, backward_hooks, metadata)
+
+
 def _rebuild_tensor(storage: Any, storage_offset: Any, size: Any, stride: Any) -> Tensor:
     """`torch._utils._rebuild_tensor` (files from old PyTorch versions)."""
     return _rebuild_tensor_v2(storage, storage_offset, size, stride)
@@ -233,11 +246,13 @@ def _torch_device(kind: Any, index: Any = None) -> _device:
 
 
 _REBUILDERS = (
-    _rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter, _rebuild_meta_tensor_no_storage, _rebuild_sparse_tensor,
+    _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_tensor, _rebuild_parameter, _rebuild_meta_tensor_no_storage,
+    _rebuild_sparse_tensor,
 )
 # What torch.save's pickles name -> retrograd's stand-in, for any load.
 _TORCH_NAMES: dict[str, Any] = {
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
+    "torch._utils._rebuild_tensor_v3": _rebuild_tensor_v3,
     "torch._utils._rebuild_tensor": _rebuild_tensor,
     "torch._utils._rebuild_parameter": _rebuild_parameter,
     "torch._utils._rebuild_parameter_with_state": _rebuild_parameter,
@@ -251,11 +266,9 @@ _TORCH_NAMES: dict[str, Any] = {
     "torch.device": _torch_device,
 }
 _TORCH_NAMES.update({f"torch.{name}": StorageType(name, code) for name, code in _STORAGES.items()})
-_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.NAMED_ONLY)})  # a dtype in a config entry
+_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.WIDE_UNSIGNED, *_dt.NAMED_ONLY)})  # in configs
 _TORCH_NAMES.update({f"torch.{name}": Refusal("retrograd has no equivalent dtype") for name in _NO_EQUIVALENT})
-# PyTorch's rebuild function for tensors of the dtypes without a storage class of their own
-_TORCH_NAMES["torch._utils._rebuild_tensor_v3"] = Refusal(
-    "it rebuilds tensors of dtypes retrograd makes no tensors of (uint16, uint32, uint64, the float8 formats)")
+_TORCH_NAMES["torch.storage.UntypedStorage"] = _TORCH_NAMES["torch.UntypedStorage"]  # _rebuild_tensor_v3's
 # Plain Python names, resolved only by weights-only loads (a trusted load imports them).
 _BUILTIN_NAMES: dict[str, Any] = {
     "collections.OrderedDict": _from_iterable(collections.OrderedDict),

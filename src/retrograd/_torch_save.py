@@ -58,6 +58,9 @@ _STORAGE_CLASSES = {
     "complex64": "ComplexFloatStorage",
     "complex128": "ComplexDoubleStorage",
 }
+# dtypes without a storage class of their own: bytes in an untyped storage, rebuilt by
+# `_rebuild_tensor_v3` with the dtype
+_UNTYPED = ("uint16", "uint32", "uint64")
 
 
 class _TorchName:
@@ -95,6 +98,8 @@ def torch_spelling(obj: Any) -> tuple[str, str] | None:
 
 
 _REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_UNTYPED = _TorchName("torch._utils", "_rebuild_tensor_v3")
+_UNTYPED_STORAGE = _TorchName("torch.storage", "UntypedStorage")
 _REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
 _REBUILD_META = _TorchName("torch._utils", "_rebuild_meta_tensor_no_storage")
 _REBUILD_SPARSE = _TorchName("torch._utils", "_rebuild_sparse_tensor")
@@ -112,7 +117,11 @@ class _StorageRecord:
 
     def __init__(self, key: str, flat: np.ndarray) -> None:
         self.key, self.flat = key, flat
-        self.storage_class = _TorchName("torch", _STORAGE_CLASSES[flat.dtype.name])
+        if flat.dtype.name in _UNTYPED:  # counted and written as bytes
+            self.flat = flat.view(np.uint8)
+            self.storage_class = _UNTYPED_STORAGE
+        else:
+            self.storage_class = _TorchName("torch", _STORAGE_CLASSES[flat.dtype.name])
 
 
 class Storages:
@@ -213,7 +222,7 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             return _REBUILD_META, (t.dtype, tuple(t.shape), t.stride(), t.requires_grad)
         on_device = is_cuda_array(t._data)
         array = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # saving copies to the host
-        if array.dtype.name not in _STORAGE_CLASSES:
+        if array.dtype.name not in _STORAGE_CLASSES and array.dtype.name not in _UNTYPED:
             raise pickle.PicklingError(f"can't save a tensor of dtype {array.dtype}")
         record, offset, strides = self._storages.locate(array)
         if on_device:
@@ -222,11 +231,14 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
         ref = _StorageRef(record)
         self._temporaries.append(ref)
         args: tuple[Any, ...] = (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
+        rebuild = _REBUILD_TENSOR
+        if record.storage_class is _UNTYPED_STORAGE:
+            rebuild, args = _REBUILD_UNTYPED, (*args, t.dtype)
         if type(t) is Tensor and not t.__dict__:
-            return _REBUILD_TENSOR, args
+            return rebuild, args
         # as PyTorch: the class (MONAI's MetaTensor) and the attributes travel around the plain rebuild
         new_type = _TORCH_TENSOR if type(t) is Tensor else type(t)
-        return _REBUILD_FROM_TYPE, (_REBUILD_TENSOR, new_type, args, dict(t.__dict__))
+        return _REBUILD_FROM_TYPE, (rebuild, new_type, args, dict(t.__dict__))
 
     def save_global(self, obj: Any, name: str | None = None) -> None:
         """A class or function: retrograd's own under PyTorch's name (a whole `nn.Module` saved

@@ -107,7 +107,7 @@ class iinfo:  # noqa: N801 - PyTorch's name
             raise TypeError(f"{package_name()}.bool is not supported by {package_name()}.iinfo")
         if not isinstance(type, _dt.dtype) or type.is_floating_point:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
-        # uint16/32/64 have no storage here: NumPy's unsigned type of their width gives the limits
+        # the named-only dtypes have no storage: NumPy's unsigned type of their width stands in
         info = np.iinfo(np.dtype(f"u{type.itemsize}") if type in _dt.NAMED_ONLY else type.np)
         self.bits = int(info.bits)
         self.max = int(info.max)

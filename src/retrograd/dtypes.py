@@ -54,7 +54,7 @@ class dtype:
         self.c10_name = c10_name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = category == 2
-        self.is_signed = name != "uint8" and name != "bool"
+        self.is_signed = not name.startswith("uint") and name != "bool"
         self.itemsize = self.np.itemsize
         self._category = category
 
@@ -106,6 +106,15 @@ cfloat, cdouble = complex64, complex128
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128, bfloat16)
 
+# PyTorch's "barebones" unsigned integers (16-bit PNGs and medical images load as uint16): their
+# tensors are made, copied, viewed, indexed, printed, saved and converted, but PyTorch has few
+# kernels for them (add, max, comparisons but ==/!= raise NotImplementedError) and promotes them
+# with floating dtypes only. They are not in ALL, whose dtypes every op supports.
+uint16 = dtype("uint16", np.uint16, 1, "UInt16", "uint16_t")
+uint32 = dtype("uint32", np.uint32, 1, "UInt32", "uint32_t")
+uint64 = dtype("uint64", np.uint64, 1, "UInt64", "uint64_t")
+WIDE_UNSIGNED = (uint16, uint32, uint64)
+
 # `dtype=float` (or int, bool, complex): PyTorch's argument parser reads Python's number types as
 # the dtypes of the tensors Python numbers make, double, long, bool and cdouble
 _PYTHON_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_, builtins.complex: complex128}
@@ -155,8 +164,8 @@ class _LazyStorageDtype(dtype):
 
 
 class _NamedOnlyDtype(dtype):
-    """A PyTorch dtype that retrograd names but makes no tensors of: the float8 formats and the
-    wide unsigned integers. Libraries (Hugging Face transformers) read them at import, into
+    """A PyTorch dtype that retrograd names but makes no tensors of: the float8 formats and
+    complex32. Libraries (Hugging Face transformers) read them at import, into
     tables of checkpoint dtypes and quantisation constants; `.np`, asked by anything that would
     make a tensor, raises."""
 
@@ -185,14 +194,10 @@ def _named_only(name: str, itemsize: int, category: int, kind_name: str, signed:
 float8_e4m3fn = _named_only("float8_e4m3fn", 1, 2, "Float8_e4m3fn", True)
 float8_e5m2 = _named_only("float8_e5m2", 1, 2, "Float8_e5m2", True)
 float8_e8m0fnu = _named_only("float8_e8m0fnu", 1, 2, "Float8_e8m0fnu", False)
-uint16 = _named_only("uint16", 2, 1, "UInt16", False)
-uint32 = _named_only("uint32", 4, 1, "UInt32", False)
-uint64 = _named_only("uint64", 8, 1, "UInt64", False)
 complex32 = _named_only("complex32", 4, 3, "ComplexHalf", True)  # kornia lists it among the complex dtypes
 complex32.c10_name = "c10::complex<c10::Half>"
 chalf = complex32
-NAMED_ONLY = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e8m0fnu, complex32)
-_WIDE_UNSIGNED = {np.dtype(np.uint16): uint16, np.dtype(np.uint32): uint32, np.dtype(np.uint64): uint64}
+NAMED_ONLY = (float8_e4m3fn, float8_e5m2, float8_e8m0fnu, complex32)
 
 
 # `array.dtype is BFLOAT16_NP` asks whether an array holds bfloat16; until ml_dtypes is loaded
@@ -225,7 +230,7 @@ def load_bfloat16() -> None:
 _REAL_OF = {complex32: float16, complex64: float32, complex128: float64}
 # float16's would be complex32, which has no tensors here
 _COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}
-_BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16}  # bfloat16's is added by load_bfloat16
+_BY_NUMPY = {d.np: d for d in (*ALL, *WIDE_UNSIGNED) if d is not bfloat16}  # bfloat16's: load_bfloat16
 # rank within a category for promotion; bfloat16 and float16 meet at float32 (promote_types)
 _ORDER = {d: i for i, d in enumerate(ALL[:-1])}
 _ORDER[bfloat16] = _ORDER[float16]
@@ -254,8 +259,6 @@ def from_numpy(np_dtype: np.dtype) -> dtype:
         if HAS_BFLOAT16 and getattr(np_dtype, "name", "") == "bfloat16":  # a user's ml_dtypes array
             load_bfloat16()
             return _BY_NUMPY[np_dtype]
-        if np.dtype(np_dtype) in _WIDE_UNSIGNED:  # PyTorch converts these; retrograd says it cannot yet
-            raise _no_tensors_of(_WIDE_UNSIGNED[np.dtype(np_dtype)]) from None
         structured = np.dtype(np_dtype).names is not None  # (numpy.record for a recarray's: PyTorch names its kind)
         kind = "void" if structured else np.dtype(np_dtype).type.__name__
         raise TypeError(
@@ -336,10 +339,11 @@ def promote_types(a: dtype, b: dtype) -> dtype:
         return a
     for d in (a, b):
         if d.__class__ is _NamedOnlyDtype and d is not complex32:  # PyTorch's own refusals
-            kinds = "Float8 Types" if d.is_floating_point else "uint16, uint32, uint64 types"
-            raise RuntimeError(
-                f"Promotion for {kinds} is not supported, attempted to promote {a.kind_name} and {b.kind_name}"
-            )
+            _refuse_promotion("Float8 Types", a, b)
+    if a in WIDE_UNSIGNED or b in WIDE_UNSIGNED:  # PyTorch promotes them with floating dtypes only
+        if a.is_floating_point or b.is_floating_point:
+            return a if a.is_floating_point else b
+        _refuse_promotion("uint16, uint32, uint64 types", a, b)
     if complex32 in (a, b):  # named only, yet in PyTorch's table: below complex64, above float16
         other = b if a is complex32 else a
         return complex32 if other._category < 2 or other is float16 else promote_types(complex64, other)
@@ -353,6 +357,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if {a, b} == {float16, bfloat16}:
         return float32
     return a if _ORDER[a] > _ORDER[b] else b
+
+
+def _refuse_promotion(kinds: str, a: dtype, b: dtype) -> None:
+    raise RuntimeError(f"Promotion for {kinds} is not supported, attempted to promote {a.kind_name} and {b.kind_name}")
 
 
 def _scalar_dtype(value: object) -> dtype:

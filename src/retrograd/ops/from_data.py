@@ -123,6 +123,8 @@ def _to_array(data: Any, promoted: dtype | None, target: dtype | None) -> np.nda
     except ValueError as e:
         raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
     if arr.dtype.kind == "f" and _integral(promoted) and (target is None or _integral(target)):
+        if target is _dt.uint64:  # ints past int64 ([2**64 - 1, 1]) fit uint64
+            return np.asarray(data, dtype=np.uint64)
         # ints only, one past int64 ([2**63, 1]): NumPy reads float64 where PyTorch cannot store them
         raise ValueError("Overflow when unpacking long long")
     return arr

@@ -20,7 +20,7 @@ from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import bool_arg, int_arg, invalid_combination, tensor_arg
-from .kernels.dtype_support import complex_result, no_complex_kernel
+from .kernels.dtype_support import complex_result, no_complex_kernel, no_complex_or_wide_unsigned_kernel
 from .kernels.operands import tensor_of, wrap_dim
 from .kernels.out_arg import Rule, same, write_out
 
@@ -239,7 +239,7 @@ def searchsorted(
         return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
     if not isinstance(sorted_sequence, Tensor) or not isinstance(input, (Tensor, numbers.Number, np.bool_)):
         raise invalid_combination("searchsorted", (sorted_sequence, input), _SEARCHSORTED_SIGNATURES)
-    no_complex_kernel("searchsorted_out_cpu", sorted_sequence, input)
+    no_complex_or_wide_unsigned_kernel("searchsorted_out_cpu", sorted_sequence, input)
     if _dt.result_type(sorted_sequence, input) is _dt.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     if side is not None:

@@ -27,7 +27,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import lower_precision as _lower_precision
 from ..elementwise.clamp_where import gated, where
 from ..kernels.arg_types import check_tensors, plain_number, scalar_arg
-from ..kernels.dtype_support import no_complex, no_complex_kernel
+from ..kernels.dtype_support import no_complex, no_complex_or_wide_unsigned_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run, twins
 
@@ -285,7 +285,7 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
         tensor([ 0.0000, -0.5000,  0.0000,  1.5000])
     """
     th, value = scalar_arg("threshold", "threshold", 2, threshold), scalar_arg("threshold", "value", 3, value)
-    no_complex_kernel("threshold_cpu", input)
+    no_complex_or_wide_unsigned_kernel("threshold_cpu", input)
     return _threshold[0](input, th=th, value=value)
 
 

@@ -18,6 +18,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
+from ..kernels.dtype_support import no_wide_unsigned_kernel
 from ..kernels.fused_multiply_add import fma, half_scaled_sum, opmath_scalar
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import (
@@ -150,6 +151,7 @@ def _checked_alpha(dt: _dt.dtype, alpha: Any) -> None:
 def _with_alpha(prim: Primitive, input: Any, other: Any, alpha: Any) -> Tensor:
     """input ± alpha·other for a Python number alpha ≠ 1, in the operands' promoted dtype."""
     a, b = promote(input, other)
+    no_wide_unsigned_kernel("add_stub", a)
     _checked_alpha(a.dtype, alpha)
     return prim(a, b, alpha=alpha)
 
@@ -232,6 +234,7 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             return _with_alpha(_add_alpha, input, other, alpha)
         other = mul(other, alpha)
     a, b = promote(input, other)
+    no_wide_unsigned_kernel("add_stub", a)  # (sub is add's kernel too)
     return _add(a, b)
 
 
@@ -279,6 +282,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             return _with_alpha(_sub_alpha, input, other, alpha)
         other = mul(other, alpha)
     a, b = promote(input, other)
+    no_wide_unsigned_kernel("add_stub", a)  # (sub is add's kernel too)
     return _sub(a, b)
 
 

@@ -20,7 +20,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination, plain_number
-from ..kernels.dtype_support import no_complex
+from ..kernels.dtype_support import no_complex, no_wide_unsigned_kernel
 from ..kernels.guards import check_scalar_fits, fitted_scalar, overflow_error
 from ..kernels.operands import as_tensor_of, on_one_device, promote, recorded, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -121,12 +121,24 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     no_complex(NotImplementedError, "clamp is not supported for complex types", input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        lo = min if min is not None else -math.inf
-        hi = max if max is not None else math.inf
-        a, lo_t, hi_t = promote(input, lo, hi)
+        one_sided = "maximum_cpu" if max is None else "minimum_cpu" if min is None else "clamp_cpu"
+        no_wide_unsigned_kernel(one_sided, input)
+        lo, hi = _open_bounds(_dt.result_type(input, *(b for b in (min, max) if b is not None)))
+        a, lo_t, hi_t = promote(input, lo if min is None else min, hi if max is None else max)
         return _clamp_tensor(a, lo_t, hi_t)
     _check_number_bounds("clamp", input, _CLAMP_SIGNATURES, min, max)
     return _clamp_by_numbers(_clamp, input, min, max)
+
+
+def _open_bounds(dt: _dt.dtype) -> tuple[Any, Any]:
+    """The bounds that clamp nothing in `dt`: a missing bound, kept from changing the result's
+    dtype (an integer tensor clamped by an integer tensor stays integer)."""
+    if dt.is_floating_point or dt.is_complex:
+        return -math.inf, math.inf
+    if dt is _dt.bool_:
+        return False, True
+    info = np.iinfo(dt.np)
+    return int(info.min), int(info.max)
 
 
 # the bound types of PyTorch's Number: Python's and NumPy's numbers
@@ -148,6 +160,8 @@ def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Ten
         min, max = _real_bounds(prim, input, min, max)
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
+        bounded = "clamp" if min is not None and max is not None else "clamp_min" if max is None else "clamp_max"
+        no_wide_unsigned_kernel(f"{bounded}_scalar_cpu", input)
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     for bound in (min, max):  # a finite float bound beyond the dtype's range is refused
         check_scalar_fits(bound, dt)
@@ -356,7 +370,10 @@ def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, maximum, locals())
     no_complex(RuntimeError, "maximum not implemented for complex tensors.", input, other)
-    return _maximum(*promote(input, other))
+    a, b = promote(input, other)
+    if a._data.dtype.kind == "u":
+        no_wide_unsigned_kernel("maximum_cpu", a)
+    return _maximum(a, b)
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
@@ -379,7 +396,10 @@ def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, minimum, locals())
     no_complex(RuntimeError, "minimum not implemented for complex tensors.", input, other)
-    return _minimum(*promote(input, other))
+    a, b = promote(input, other)
+    if a._data.dtype.kind == "u":
+        no_wide_unsigned_kernel("minimum_cpu", a)
+    return _minimum(a, b)
 
 
 def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:

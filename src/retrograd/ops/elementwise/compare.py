@@ -18,6 +18,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import bool_arg, check_tensors, float_arg, invalid_combination, tensor_arg
+from ..kernels.dtype_support import no_wide_unsigned_kernel
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
 from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
 
@@ -81,8 +82,11 @@ def _compare(
         if tensors_only:
             check_tensors(name, input=input, other=other)
         a, b = on_one_device(name, *promote(input, other))
-        if ordering and a._data.dtype.kind == "c":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+        kind = a._data.dtype.kind
+        if kind in "cu" and (ordering or tensors_only):  # complex has no order; uint16/32/64 no kernel
+            if kind == "c" and ordering:
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+            no_wide_unsigned_kernel(f"{name}_cpu", a)
         if _primitive.tracer is not None:
             return as_primitive(constant(a), constant(b))
         try:

@@ -34,6 +34,32 @@ def no_complex_kernel(kernel: str, *operands: Any) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
 
 
+def no_complex_or_wide_unsigned_kernel(kernel: str, *operands: Any) -> None:
+    """`no_complex_kernel`, and the same error for uint16/uint32/uint64 tensors, for which PyTorch
+    has still fewer kernels (none that orders, adds or compares but `==`): one dtype-kind test per
+    operand, as `no_complex_kernel`."""
+    for x in operands:
+        if isinstance(x, Tensor) and x._data.dtype.kind in "cu":
+            dt = complex_result(*operands) or wide_unsigned(*operands)
+            if dt is not None:
+                raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
+
+
+def wide_unsigned(*operands: Any) -> dtype | None:
+    """The dtype of the first uint16/uint32/uint64 tensor among the operands, else None."""
+    for x in operands:
+        if isinstance(x, Tensor) and x._data.dtype.kind == "u" and x._data.dtype.itemsize > 1:
+            return x.dtype
+    return None
+
+
+def no_wide_unsigned_kernel(kernel: str, *operands: Any) -> None:
+    """NotImplementedError `"<kernel>" not implemented for 'UInt16'` for a uint16/32/64 operand."""
+    dt = wide_unsigned(*operands)
+    if dt is not None:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
+
+
 def no_complex(error: type[Exception], message: str, *operands: Any) -> None:
     """`error(message)` (PyTorch's own wording for this op) when an operand is a complex tensor."""
     if complex_result(*operands) is not None:

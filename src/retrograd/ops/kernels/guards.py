@@ -88,6 +88,10 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
 
     `arr` is NumPy's reading of the Python data (int64/uint64/float64/bool/object).
     """
+    if dt is _dt.uint64 and arr.dtype.kind in "iu":  # PyTorch reads uint64 data as unsigned numbers
+        if arr.size and arr.dtype.kind == "i" and arr.min() < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        return
     if arr.dtype == object or arr.dtype == np.uint64:
         if dt is not _dt.bool_ and not (dt.is_floating_point or dt.is_complex):
             raise ValueError("Overflow when unpacking long long")

@@ -23,7 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
-from ..kernels.dtype_support import no_complex_kernel, warn_discarded_imaginary
+from ..kernels.dtype_support import no_complex_or_wide_unsigned_kernel, warn_discarded_imaginary
 from ..kernels.operands import constant, numpy_alias, wrap_dim
 from ..kernels.out_arg import ANY, same, write_out
 from ..kernels.scan import accumulate
@@ -217,7 +217,7 @@ def cummax(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any 
         dim = numpy_alias("cummax", dim, None, axis, "axis")
     elif dim is None:
         raise TypeError('cummax() missing 1 required positional arguments: "dim"')
-    no_complex_kernel("cummax_cpu", input)
+    no_complex_or_wide_unsigned_kernel("cummax_cpu", input)
     if out is not None:
         return write_out(out, cummax, locals(), _SCALAR_TYPE, _SCALAR_TYPE)
     return _cumulative_extreme(input, dim, True)
@@ -247,7 +247,7 @@ def cummin(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any 
         dim = numpy_alias("cummin", dim, None, axis, "axis")
     elif dim is None:
         raise TypeError('cummin() missing 1 required positional arguments: "dim"')
-    no_complex_kernel("cummin_cpu", input)
+    no_complex_or_wide_unsigned_kernel("cummin_cpu", input)
     if out is not None:
         return write_out(out, cummin, locals(), _SCALAR_TYPE, _SCALAR_TYPE)
     return _cumulative_extreme(input, dim, False)

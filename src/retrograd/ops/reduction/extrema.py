@@ -23,7 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
 from ..kernels.arg_types import invalid_combination
-from ..kernels.dtype_support import no_complex, no_complex_kernel
+from ..kernels.dtype_support import no_complex, no_complex_or_wide_unsigned_kernel, no_wide_unsigned_kernel
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
 from .along import evenly, keep, reduce_dims, reduced_shape, selection
@@ -96,6 +96,7 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):  # (a bool is no dim)
         raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
     no_complex(RuntimeError, f"{name}(): does not support complex input", input)
+    no_wide_unsigned_kernel(f"{name}_cpu", input)
     if _vmap.active:
         r = batched("along", lambda x, d: _by_dim(name, x, d, keepdim), input, dim)
         if r is not NOT_BATCHED:
@@ -155,7 +156,7 @@ def max(
         _check_elementwise_form("max", input, dim, other, keepdim)
         return maximum(input, dim if other is None else other)
     if dim is None:
-        no_complex_kernel("max_all", input)
+        no_complex_or_wide_unsigned_kernel("max_all", input)
         _check_not_empty("max", input._data.shape, (), False, RuntimeError)
         return _max_all(input)
     return _by_dim("max", input, dim, keepdim)
@@ -203,7 +204,7 @@ def min(
         _check_elementwise_form("min", input, dim, other, keepdim)
         return minimum(input, dim if other is None else other)
     if dim is None:
-        no_complex_kernel("min_all", input)
+        no_complex_or_wide_unsigned_kernel("min_all", input)
         _check_not_empty("min", input._data.shape, (), False, RuntimeError)
         return _min_all(input)
     return _by_dim("min", input, dim, keepdim)
@@ -258,7 +259,7 @@ def amax(
         dim = numpy_alias("amax", dim, (), axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("amax", keepdim, False, keepdims, "keepdims")
-    no_complex_kernel("max_values_cpu", input)
+    no_complex_or_wide_unsigned_kernel("max_values_cpu", input)
     return _amax_like("amax", _amax, input, dim, keepdim)
 
 
@@ -302,7 +303,7 @@ def amin(
         dim = numpy_alias("amin", dim, (), axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("amin", keepdim, False, keepdims, "keepdims")
-    no_complex_kernel("min_values_cpu", input)
+    no_complex_or_wide_unsigned_kernel("min_values_cpu", input)
     return _amax_like("amin", _amin, input, dim, keepdim)
 
 
@@ -332,6 +333,7 @@ def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
         if r is not NOT_BATCHED:
             return r
     a = input._data
+    no_wide_unsigned_kernel(f"{name}_cpu", input)
     if a.dtype.kind in "bc":  # no order PyTorch will use
         raise RuntimeError(f"{name}(): does not support {'bool' if a.dtype.kind == 'b' else 'complex'} input")
     if dim is None:
@@ -436,7 +438,7 @@ def aminmax(
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("aminmax", keepdim, False, keepdims, "keepdims")
-    no_complex_kernel("aminmax_cpu", input)
+    no_complex_or_wide_unsigned_kernel("aminmax_cpu", input)
     a = input._data
     if dim is None:
         if a.size == 0:
