@@ -191,3 +191,40 @@ def test_untyped_storage_constructor_vs_torch():
     for m in (real, retrograd):
         assert list(m.UntypedStorage([7, 255])) == [7, 255] and m.UntypedStorage(5).nbytes() == 5
         assert m.ones(1).untyped_storage().is_pinned() is False
+
+
+def _set_results(lib):
+    s = lib.arange(6.0).untyped_storage()
+    window = lib.tensor([]).set_(s, 1, (2, 2), (2, 1))
+    whole = lib.tensor([]).set_(s)
+    shared = lib.tensor([]).set_(lib.arange(4.0).reshape(2, 2).t())
+    window[0, 0] = 100.0  # the storage's element 1: every tensor over it sees the write
+    out = [whole.tolist(), window.tolist(), window.stride(), window.storage_offset(), shared.stride(),
+           lib.tensor([]).set_().shape == (0,), lib.tensor([]).set_(s, 2, (3,)).tolist()]  # fmt: skip
+    for bad in (lambda: lib.tensor([], dtype=lib.float64).set_(lib.arange(2.0)),
+                lambda: lib.ones(2, requires_grad=True).set_(lib.arange(2.0)),
+                lambda: lib.tensor([]).set_(s, 0, (2, 3), (1,)),
+                lambda: lib.tensor([], dtype=lib.int64).set_(lib.zeros(1))):  # fmt: skip
+        try:
+            bad()
+            out.append("no error")
+        except RuntimeError as e:
+            out.append(str(e))
+    return out
+
+
+def test_set_points_a_tensor_at_other_memory():
+    assert _set_results(rg) == [
+        [0.0, 100.0, 2.0, 3.0, 4.0, 5.0], [[100.0, 2.0], [3.0, 4.0]], (2, 1), 1, (1, 2), True, [2.0, 3.0, 4.0],
+        "Could not set tensor of type float to a tensor of type double",
+        "a leaf Variable that requires grad is being used in an in-place operation.",
+        "unequal size length (2) and stride length (1)",
+        "Could not set tensor of type float to a tensor of type long int",
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError, match="out of bounds for storage of size 24"):
+        rg.tensor([]).set_(rg.arange(6.0).untyped_storage(), 0, (7,), (1,))
+
+
+@needs_torch
+def test_set_vs_torch():
+    assert _set_results(rg) == _set_results(torch)

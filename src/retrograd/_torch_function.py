@@ -13,9 +13,11 @@ tensor-valued property the subclass does not define itself gets a descriptor on 
 that routes the call through `handle_torch_function`. A class that sets `__torch_function__ =
 _disabled_torch_function_impl` (Parameter, vmap's batched tensors) gets none.
 
-What does not dispatch yet: functions called with subclass arguments (`torch.cat([a, b])`,
-`F.relu(a)`) give plain Tensors, and properties that give no tensor (`shape`, `dtype`, `grad`)
-and the Python protocol (`repr`, `len`, `float`) do not call the subclass's `__torch_function__`.
+Functions check their arguments only where a subclass is met most, joining and rotating data:
+`cat` (and its aliases), `stack`, `unbind`, `flip` and `rot90` call `function_dispatch` first (one read while
+no dispatching subclass exists). Other functions called with subclass arguments (`torch.exp(a)`,
+`F.relu(a)`) give plain Tensors, and properties that give no tensor (`shape`, `dtype`, `grad`) and
+the Python protocol (`repr`, `len`, `float`) do not call the subclass's `__torch_function__`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import Any
 from ._display_name import package_name
 
 __all__ = [
-    "DisabledSubclasses", "enabled", "handle_torch_function", "has_torch_function", "default_torch_function",
-    "get_default_nowrap_functions", "prepare_subclass", "register_tensor_class",
+    "DisabledSubclasses", "enabled", "function_dispatch", "handle_torch_function", "has_torch_function",
+    "default_torch_function", "get_default_nowrap_functions", "prepare_subclass", "register_tensor_class",
 ]  # fmt: skip
 
 
@@ -125,6 +127,23 @@ def _flat(args: Iterable[Any]) -> list[Any]:
         else:
             out.append(a)
     return out
+
+
+# True once a Tensor subclass that dispatches has been defined: until then a function that
+# checks its arguments (`function_dispatch`) costs one read.
+subclassed = False
+
+
+def function_dispatch(func: Callable[..., Any], relevant: Iterable[Any], args: tuple, kwargs: dict) -> Any:
+    """For the functions that dispatch (`cat`, `stack`, `unbind`, `flip`, `rot90`): `func(*args, **kwargs)`
+    through the `__torch_function__` of a subclass among `relevant` (lists opened one level), or
+    NotImplemented when there is none and the function runs itself. Keyword arguments left at
+    None are not passed, as PyTorch passes only those given."""
+    relevant = _flat(relevant)
+    if not has_torch_function(relevant):
+        return NotImplemented
+    given = {k: v for k, v in kwargs.items() if v is not None}
+    return handle_torch_function(func, relevant, *args, **given)
 
 
 def has_torch_function(relevant_args: Iterable[Any]) -> bool:
@@ -321,3 +340,5 @@ def prepare_subclass(cls: type) -> None:
         if name not in own:
             setattr(cls, name, kind(name))
     cls._dispatching_descriptors = True  # type: ignore[attr-defined]
+    global subclassed
+    subclassed = True

@@ -4,7 +4,7 @@
 MISSING: dict[str, str] = {
     "Tensor": (
         "chalf conj_physical_ dim_order grad_dtype index is_distributed is_set_to module_load name "
-        "record_stream set_ storage_type "
+        "record_stream storage_type "
     ),
     "retrograd": (
         "AcceleratorError OutOfMemoryError StorageBase conj_physical_ ctc_loss embedding_bag empty_permuted "

@@ -30,6 +30,7 @@ from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
 from .engine import tensor_type as _tt
+from .engine.grad_mode import state as _grad_state
 from .engine.vmap_hook import random_fill
 
 if TYPE_CHECKING:
@@ -1195,6 +1196,34 @@ class TensorMethods:
             True
         """
         return self.data_ptr()
+
+    def set_(self, source: Any = None, storage_offset: int = 0, size: Any = None, stride: Any = None) -> Tensor:
+        """Make this tensor use other memory: a tensor's (its shape, strides and offset), a storage's
+        (all of it as 1-D, or `size` elements `stride` apart from element `storage_offset`), or none
+        (an empty tensor). Writing either one writes both.
+
+        Args:
+            source (Tensor or Storage, optional): whose memory to use; nothing gives an empty tensor.
+            storage_offset (int): with a storage and `size`, the first element's index in it.
+            size (sequence of int, optional): the shape (default: the whole source).
+            stride (sequence of int, optional): the strides, in elements (default: row-major for `size`).
+
+        Returns:
+            Tensor: this tensor.
+
+        Examples:
+            >>> s = retrograd.arange(6.0).untyped_storage()
+            >>> retrograd.tensor([]).set_(s, 1, (2, 2), (2, 1))
+            tensor([[1., 2.],
+                    [3., 4.]])
+        """
+        if self._requires_grad and self._grad_fn is None and _grad_state.enabled:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self._base is not None:  # (its view bookkeeping would no longer describe its memory)
+            raise RuntimeError("set_() on a view is not supported by retrograd: call it on a tensor owning its memory")
+        self._data = _ops.tensor_only.set_memory(self, source, storage_offset, size, stride)
+        self._version_counter.value += 1
+        return self
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """Write `fill_value` on the main diagonal, in place.
