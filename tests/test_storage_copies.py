@@ -228,3 +228,16 @@ def test_set_points_a_tensor_at_other_memory():
 @needs_torch
 def test_set_vs_torch():
     assert _set_results(rg) == _set_results(torch)
+
+
+def test_set_on_a_view_makes_it_a_tensor_of_its_own():
+    # MONAI's DataLoader workers rebuild a MetaTensor (an `as_subclass` alias) with `set_`
+    class Meta(rg.Tensor):
+        pass
+
+    base = rg.ones(2)
+    t = base.as_subclass(Meta)
+    t.set_(rg.arange(6.0).untyped_storage(), 2, (2,), (2,))
+    assert type(t) is Meta and t.tolist() == [2.0, 4.0] and t._base is None and base.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="set_\\(\\) on a view that requires grad"):
+        rg.ones(3, requires_grad=True)[1:].set_(rg.zeros(2))

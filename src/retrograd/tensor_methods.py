@@ -1219,9 +1219,12 @@ class TensorMethods:
         """
         if self._requires_grad and self._grad_fn is None and _grad_state.enabled:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._base is not None:  # (its view bookkeeping would no longer describe its memory)
-            raise RuntimeError("set_() on a view is not supported by retrograd: call it on a tensor owning its memory")
-        self._data = _ops.tensor_only.set_memory(self, source, storage_offset, size, stride)
+        data = _ops.tensor_only.set_memory(self, source, storage_offset, size, stride)
+        if self._base is not None:  # a view no more: its base's memory is not its own now
+            if self._requires_grad:  # (its gradient would flow back to a base it no longer shows)
+                raise RuntimeError("set_() on a view that requires grad is not supported by retrograd")
+            self._base, self._view_steps, self._view_meta, self._version_box = None, (), None, None
+        self._data = data
         self._version_counter.value += 1
         return self
 
