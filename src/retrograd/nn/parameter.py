@@ -180,7 +180,8 @@ class UninitializedTensorMixin:
 
     @property
     def data(self) -> Tensor:
-        return self  # type: ignore[return-value]
+        """The 0-element placeholder as a plain Tensor, as PyTorch: `lazy.weight.data.normal_()` does nothing."""
+        return Tensor._make(self._placeholder())
 
     @data.setter
     def data(self, value: Tensor) -> None:  # Module.to and friends swap in a converted placeholder
