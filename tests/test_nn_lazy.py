@@ -93,6 +93,29 @@ def test_uninitialized_parameter_data_vs_torch():
         assert tuple(m(lib.ones(2, 3)).shape) == (2, 1)
 
 
+def test_requires_grad_method_is_refused_before_the_first_forward():
+    m = rg.nn.LazyLinear(3)
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        m.requires_grad_(False)
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        rg.nn.UninitializedBuffer().requires_grad_()
+    m.weight.requires_grad = False  # the attribute may be set, and stays set once materialized
+    m(rg.ones(2, 4))
+    assert not m.weight.requires_grad and m.bias.requires_grad
+    assert m.requires_grad_(True) is m and m.weight.requires_grad
+
+
+def test_requires_grad_method_before_the_first_forward_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (rg, torch):
+        m = lib.nn.LazyLinear(3)
+        with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+            m.requires_grad_(False)
+        m.weight.requires_grad = False
+        m(lib.ones(2, 4))
+        assert (m.weight.requires_grad, m.bias.requires_grad) == (False, True)
+
+
 def test_optimizers_built_before_the_first_forward_vs_torch():
     torch = pytest.importorskip("torch")
     for name in ["SGD", "Adam", "RMSprop", "Adagrad"]:

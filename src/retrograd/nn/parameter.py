@@ -178,6 +178,11 @@ class UninitializedTensorMixin:
 
         return Size((0,)) if dim is None else Tensor._make(self._placeholder()).size(dim)  # PyTorch's answer
 
+    def requires_grad_(self, requires_grad: bool = True) -> Any:
+        """Refused before materialization, as PyTorch (`lazy_model.requires_grad_(False)` raises there;
+        setting the `requires_grad` attribute is allowed)."""
+        raise ValueError(_USE_MESSAGE)
+
     @property
     def data(self) -> Tensor:
         """The 0-element placeholder as a plain Tensor, as PyTorch: `lazy.weight.data.normal_()` does nothing."""
