@@ -99,6 +99,8 @@ def test_requires_grad_method_is_refused_before_the_first_forward():
         m.requires_grad_(False)
     with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
         rg.nn.UninitializedBuffer().requires_grad_()
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        m.weight.numpy()  # (not the requires-grad RuntimeError)
     m.weight.requires_grad = False  # the attribute may be set, and stays set once materialized
     m(rg.ones(2, 4))
     assert not m.weight.requires_grad and m.bias.requires_grad
@@ -111,6 +113,8 @@ def test_requires_grad_method_before_the_first_forward_vs_torch():
         m = lib.nn.LazyLinear(3)
         with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
             m.requires_grad_(False)
+        with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+            m.weight.numpy()
         m.weight.requires_grad = False
         m(lib.ones(2, 4))
         assert (m.weight.requires_grad, m.bias.requires_grad) == (False, True)

@@ -183,6 +183,10 @@ class UninitializedTensorMixin:
         setting the `requires_grad` attribute is allowed)."""
         raise ValueError(_USE_MESSAGE)
 
+    def numpy(self, *, force: bool = False) -> Any:
+        """Refused, as PyTorch: there are no values yet (before the requires-grad check)."""
+        raise ValueError(_USE_MESSAGE)
+
     @property
     def data(self) -> Tensor:
         """The 0-element placeholder as a plain Tensor, as PyTorch: `lazy.weight.data.normal_()` does nothing."""
