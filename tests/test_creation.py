@@ -330,6 +330,33 @@ def test_numpy_bridge_shares_memory():
     assert rg.from_numpy(np.zeros(2, complex)).dtype == rg.complex128
 
 
+_REFUSED_ARRAYS = [
+    ("object_", np.array([[1.0, True, 3], [4, False, 6.5]], dtype=object)),  # pandas `df.values` of mixed columns
+    ("str_", np.array(["1", "2"])),
+    ("datetime64", np.array([1, 2], dtype="datetime64[D]")),
+    ("void", np.zeros(2, dtype=[("a", "f4")])),
+]
+
+
+@pytest.mark.parametrize("kind,array", _REFUSED_ARRAYS)
+@pytest.mark.parametrize("make", ["tensor", "as_tensor", "asarray"])
+def test_arrays_of_non_numbers_are_refused_even_with_a_dtype(kind, array, make):
+    # d2l's Kaggle chapter converts `df.values.astype(float)` because PyTorch refuses the object array
+    for dtype in (None, rg.float32, rg.int64):
+        with pytest.raises(TypeError, match=f"can't convert np.ndarray of type numpy.{kind}. The only supported"):
+            getattr(rg, make)(array, dtype=dtype)
+    assert rg.tensor(np.array([1, 2], dtype=object).astype(float), dtype=rg.float32).tolist() == [1.0, 2.0]
+
+
+@needs_torch
+@pytest.mark.parametrize("kind,array", _REFUSED_ARRAYS)
+def test_arrays_of_non_numbers_with_a_dtype_vs_torch(kind, array):
+    for lib in (rg, torch):
+        with pytest.raises(TypeError) as info:
+            lib.tensor(array, dtype=lib.float32)
+        assert str(info.value).startswith(f"can't convert np.ndarray of type numpy.{kind}.")
+
+
 def _array_object_changes(m):
     """What changing a shared array object's shape, dtype or flags in place does to the tensor."""
     out = []

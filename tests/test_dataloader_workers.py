@@ -552,3 +552,29 @@ def test_more_workers_than_cpus_warns_when_made_and_when_started(monkeypatch):
 def test_worker_count_warning_vs_torch(monkeypatch):
     ours = worker_count_warnings(DataLoader, Squares(8), monkeypatch)
     assert ours == worker_count_warnings(torch.utils.data.DataLoader, Squares(8), monkeypatch)
+
+
+def worker_count_warning_sites(loader_class, dataset, monkeypatch):
+    """(file, count) of the worker-count warnings shown under the default filter by two loaders made
+    and iterated at two places each (d2l's `load_data_fashion_mnist` and its training loops)."""
+    import warnings
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("default")
+        first = loader_class(dataset, batch_size=4, num_workers=3)
+        second = loader_class(dataset, batch_size=4, num_workers=3)
+        batches = [b.tolist() for b in first] + [b.tolist() for b in second]
+    files = sorted({os.path.basename(w.filename) for w in record})
+    return len(batches), files, len(record)
+
+
+def test_worker_count_warning_names_the_loaders_line_so_it_shows_once_per_site(monkeypatch):
+    # shown at the loader's own lines (made / workers started): two warnings, not one per user line
+    assert worker_count_warning_sites(DataLoader, Squares(8), monkeypatch) == (4, ["dataloader.py"], 2)
+
+
+@needs_torch
+def test_worker_count_warning_sites_vs_torch(monkeypatch):
+    ours = worker_count_warning_sites(DataLoader, Squares(8), monkeypatch)
+    assert ours == worker_count_warning_sites(torch.utils.data.DataLoader, Squares(8), monkeypatch)

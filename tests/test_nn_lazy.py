@@ -69,6 +69,57 @@ def test_uninitialized_parameter_behaviour():
         rg.nn.LazyConv2d(2, 3)(rg.ones(2, 5))
 
 
+def test_uninitialized_parameter_data_is_an_empty_plain_tensor():
+    # d2l's LinearRegression: `self.net.weight.data.normal_(0, 0.01)` on a LazyLinear does nothing
+    m = rg.nn.LazyLinear(1)
+    d = m.weight.data
+    assert type(d) is rg.Tensor and d.shape == (0,) and d.dtype == rg.float32 and not d.requires_grad
+    assert d.normal_(0, 0.01).shape == (0,)
+    m.bias.data.fill_(0)
+    assert isinstance(m.bias, rg.nn.UninitializedParameter)
+    m = m.double()
+    assert m(rg.ones(2, 3, dtype=rg.float64)).shape == (2, 1) and m.weight.dtype == rg.float64
+
+
+def test_uninitialized_parameter_data_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (rg, torch):
+        m = lib.nn.LazyLinear(1)
+        d = m.weight.data
+        m.weight.data.normal_(0, 0.01)
+        m.bias.data.fill_(0)
+        assert type(d) is lib.Tensor and tuple(d.shape) == (0,) and not d.requires_grad
+        assert repr(m.bias) == "<UninitializedParameter>"
+        assert tuple(m(lib.ones(2, 3)).shape) == (2, 1)
+
+
+def test_requires_grad_method_is_refused_before_the_first_forward():
+    m = rg.nn.LazyLinear(3)
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        m.requires_grad_(False)
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        rg.nn.UninitializedBuffer().requires_grad_()
+    with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+        m.weight.numpy()  # (not the requires-grad RuntimeError)
+    m.weight.requires_grad = False  # the attribute may be set, and stays set once materialized
+    m(rg.ones(2, 4))
+    assert not m.weight.requires_grad and m.bias.requires_grad
+    assert m.requires_grad_(True) is m and m.weight.requires_grad
+
+
+def test_requires_grad_method_before_the_first_forward_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (rg, torch):
+        m = lib.nn.LazyLinear(3)
+        with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+            m.requires_grad_(False)
+        with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter"):
+            m.weight.numpy()
+        m.weight.requires_grad = False
+        m(lib.ones(2, 4))
+        assert (m.weight.requires_grad, m.bias.requires_grad) == (False, True)
+
+
 def test_optimizers_built_before_the_first_forward_vs_torch():
     torch = pytest.importorskip("torch")
     for name in ["SGD", "Adam", "RMSprop", "Adagrad"]:

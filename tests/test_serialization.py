@@ -429,6 +429,25 @@ def test_empty_and_unknown_files(tmp_path):
         load(tmp_path / "missing")
 
 
+def test_an_empty_file_is_also_an_eoferror(tmp_path):
+    # PyTorch's unpickler runs out of input: `except EOFError` around loading a cache file
+    (tmp_path / "empty").write_bytes(b"")
+    for source in (tmp_path / "empty", io.BytesIO(b"")):
+        for weights_only in (True, False):
+            with pytest.raises(EOFError) as info:
+                load(source, weights_only=weights_only)
+            assert isinstance(info.value, pickle.UnpicklingError) and isinstance(info.value, RuntimeError)
+
+
+@needs_torch
+def test_an_empty_file_raises_eoferror_vs_torch(tmp_path):
+    (tmp_path / "empty").write_bytes(b"")
+    for lib_load in (load, torch.load):
+        for weights_only in (True, False):
+            with pytest.raises(EOFError):
+                lib_load(tmp_path / "empty", weights_only=weights_only)
+
+
 def test_truncated_and_corrupt_safetensors(tmp_path):
     data = safetensors_bytes({"x": rg.arange(100.0), "y": [1, 2]})
     for cut in (9, 40, len(data) - 1):

@@ -50,6 +50,11 @@ class CheckpointError(pickle.UnpicklingError, RuntimeError):
     refuses a file) and a `RuntimeError` (what PyTorch raises for a corrupt archive)."""
 
 
+class EmptyCheckpointError(CheckpointError, EOFError):
+    """An empty file. Also an `EOFError`, what PyTorch's `torch.load` raises there (its unpickler runs
+    out of input), so `except EOFError` around a load of a cache file still catches it."""
+
+
 class UnpicklingError(CheckpointError):
     """A weights-only load refusing a global. Named as the `pickle.UnpicklingError` PyTorch raises
     there, since programs print `type(e).__name__`; still a `CheckpointError`."""

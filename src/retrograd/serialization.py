@@ -39,7 +39,7 @@ from ._safetensors_format import read_safetensors
 from ._torch_legacy import is_legacy_checkpoint, read_legacy, write_legacy
 from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
 from ._torch_save import torch_spelling, write_torch_zip
-from ._weights_only import CheckpointError
+from ._weights_only import CheckpointError, EmptyCheckpointError
 from .backend import as_device, cuda_backend
 from .backend import device as _device
 from .storage import TypedStorage, UntypedStorage
@@ -298,7 +298,7 @@ def _detect(head: bytes, source: str) -> str:
     """'zip' (torch.save), 'legacy' (torch.save before PyTorch 1.6) or 'safetensors', from the
     first bytes of the file."""
     if not head:
-        raise CheckpointError(f"{source}: the file is empty")
+        raise EmptyCheckpointError(f"{source}: the file is empty")
     if head[:4] in _ZIP_MAGIC:
         return "zip"
     if is_legacy_checkpoint(head):

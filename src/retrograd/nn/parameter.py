@@ -181,9 +181,19 @@ class UninitializedTensorMixin:
 
         return Size((0,)) if dim is None else Tensor._make(self._placeholder()).size(dim)  # PyTorch's answer
 
+    def requires_grad_(self, requires_grad: bool = True) -> Any:
+        """Refused before materialization, as PyTorch (`lazy_model.requires_grad_(False)` raises there;
+        setting the `requires_grad` attribute is allowed)."""
+        raise ValueError(_USE_MESSAGE)
+
+    def numpy(self, *, force: bool = False) -> Any:
+        """Refused, as PyTorch: there are no values yet (before the requires-grad check)."""
+        raise ValueError(_USE_MESSAGE)
+
     @property
     def data(self) -> Tensor:
-        return self  # type: ignore[return-value]
+        """The 0-element placeholder as a plain Tensor, as PyTorch: `lazy.weight.data.normal_()` does nothing."""
+        return Tensor._make(self._placeholder())
 
     @data.setter
     def data(self, value: Tensor) -> None:  # Module.to and friends swap in a converted placeholder

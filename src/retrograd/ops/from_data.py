@@ -212,6 +212,8 @@ def tensor(
     promoted = None
     if isinstance(data, np.ndarray):
         check_strides(data)
+        if data.dtype.kind in "OUSMmV":  # PyTorch refuses these arrays even when `dtype` could hold the values
+            _dt.from_numpy(data.dtype)  # its TypeError (a bfloat16 array, kind 'V', passes)
     if not isinstance(data, Tensor) and foreign_sequence(data):
         promoted = _promoted_dtype([data])  # its items by index (a Series' labels), then its values in order
         data = list(data)

@@ -39,9 +39,13 @@ class _InfiniteConstantSampler(Sampler[None]):
             yield None
 
 
-def _check_worker_count(num_workers: int, stacklevel: int) -> None:
-    """PyTorch's warning when there are more workers than CPUs this process may run on (shown at the
-    user's line `stacklevel` frames up)."""
+def _check_worker_count(num_workers: int) -> None:
+    """PyTorch's warning when there are more workers than CPUs this process may run on.
+
+    As in PyTorch it names the loader's own line (its caller here), not the user's: under the default
+    warning filter a program sees it once when a loader is made and once when workers start, however
+    many loaders it makes and iterates.
+    """
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if num_workers and (usable is None or num_workers > usable):
         if usable is None:
@@ -56,7 +60,7 @@ def _check_worker_count(num_workers: int, stacklevel: int) -> None:
             f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be aware "
             "that excessive worker creation might get DataLoader running slow or even freeze, lower the worker "
             "number to avoid potential slowness/freeze if necessary.",
-            stacklevel=stacklevel,
+            stacklevel=2,
         )
 
 
@@ -186,7 +190,7 @@ class DataLoader:
         self.persistent_workers = persistent_workers
         self._IterableDataset_len_called: int | None = None
         self._initialized = True
-        _check_worker_count(num_workers, stacklevel=3)
+        _check_worker_count(num_workers)
 
     @staticmethod
     def _check_batching(batch_size: int | None, shuffle: Any, sampler: Any, batch_sampler: Any,
@@ -266,7 +270,7 @@ class DataLoader:
     def _get_iterator(self) -> _BaseDataLoaderIter:
         if self.num_workers == 0:
             return _SingleProcessDataLoaderIter(self)
-        _check_worker_count(self.num_workers, stacklevel=4)  # again at each start of workers, as PyTorch
+        _check_worker_count(self.num_workers)  # again at each start of workers, as PyTorch
         return _MultiProcessingDataLoaderIter(self)
 
     def __len__(self) -> int:
