@@ -199,3 +199,17 @@ def _call_log(lib):
 def test_override_call_log_vs_torch():
     torch = pytest.importorskip("torch")
     assert _call_log(retrograd) == _call_log(torch)
+
+
+def test_retrograds_own_subclasses_opt_out():
+    import retrograd.distributed.tensor  # noqa: F401  (DTensor)
+    import retrograd.func  # noqa: F401  (vmap's BatchedTensor)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    own = [c for c in subclasses(retrograd.Tensor) if c.__module__.startswith("retrograd.")]
+    assert {c.__name__ for c in own} >= {"Parameter", "Buffer", "BatchedTensor", "DTensor", "UninitializedBuffer"}
+    assert [c.__name__ for c in own if "_dispatching_descriptors" in vars(c)] == []

@@ -106,6 +106,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
     """
 
     persistent: bool  # set on the marked tensor
+    __torch_function__ = _disabled_torch_function_impl  # (its instances are plain Tensors anyway)
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
         from ..ops.creation import empty
