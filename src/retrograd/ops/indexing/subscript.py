@@ -27,11 +27,12 @@ from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
 from ...engine import inplace as _inplace
 from ...engine.primitive import type_name
-from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import NOT_BATCHED, any_batched, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..from_data import tensor
+from ..ranges import arange
 from ..kernels.guards import check_scalar_fits, foreign_sequence, overflow_error
 from ..kernels.operands import constant
 from ..shape.broadcasting import expand
@@ -74,6 +75,9 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
         keyed = any(isinstance(k, Tensor) for k in (index if isinstance(index, tuple) else (index,)))
         _vmap.check_write(t, "_put_at" if keyed else "copy", (index, value), {})  # type: ignore[misc]
     v = _value_tensor(value, t)
+    if _vmap.active and _batched_key(index):
+        _inplace.apply(t, _put_flat, _positions(t, index), v)
+        return
     if v._data.ndim == 0 and _lone_byte_mask(index):
         _refuse_byte_mask_fill(t, index)
     view, advanced = _apply_basic(t, index)
@@ -85,6 +89,26 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     if isinstance(value, Tensor):
         v = _put_value(t, advanced, v)
     _inplace.apply(view, _put_at, _advanced_key(view._data.shape, advanced), v)
+
+
+def _batched_key(index: Any) -> bool:
+    """Whether an index tensor in `index` is batched by an open vmap (its positions differ per example)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any_batched(*(k for k in items if isinstance(k, Tensor)))
+
+
+def _positions(t: Tensor, index: Any) -> Tensor:
+    """Where `t[index]` reads, as flat offsets into `t`: the subscript applied to an arange of them.
+
+    The vmap rules of getitem batch it; `_put_flat` then writes with one batched index_put.
+    """
+    return getitem(reshape(arange(t.numel(), device=t.device), tuple(t._data.shape)), index)
+
+
+def _put_flat(t: Tensor, positions: Tensor, v: Tensor) -> Tensor:
+    """`t` with `v` (broadcast to `positions`' shape) written at the flat `positions`."""
+    flat = index_put(reshape(t, (-1,)), (reshape(positions, (-1,)),), reshape(expand(v, positions.shape), (-1,)))
+    return reshape(flat, tuple(t._data.shape))
 
 
 def _byte_mask(x: Any) -> bool:
