@@ -156,7 +156,8 @@ def test_setitem_at_a_batched_index_is_differentiable():
 
     x = rg.arange(12.0, dtype=rg.float64).reshape(3, 4)
     index = rg.tensor([[0, 1], [1, 2], [3, 3]])
-    grads = rg.func.vmap(rg.func.grad(loss, argnums=(0, 1)), in_dims=(None, 0, 0))(rg.tensor(3.0, dtype=rg.float64), x, index)
+    per_sample = rg.func.vmap(rg.func.grad(loss, argnums=(0, 1)), in_dims=(None, 0, 0))
+    grads = per_sample(rg.tensor(3.0, dtype=rg.float64), x, index)
     assert grads[0].tolist() == [12.0, 12.0, 12.0]  # 2 v for each of the two places v is written to
     assert grads[1].tolist() == [[0.0, 0.0, 4.0, 6.0], [8.0, 0.0, 0.0, 14.0], [16.0, 18.0, 20.0, 0.0]]
 
@@ -181,7 +182,9 @@ def test_setitem_at_a_batched_index_vs_torch():
             lib.func.vmap(_zero_at)(x, lib.tensor([0, 1, 2])),
             lib.func.vmap(_zero_at)(x, lib.tensor([[0, 1], [1, 2], [3, 3]])),
             lib.func.vmap(_write_row)(x, lib.tensor([0, 1, 1]), lib.tensor(rows, dtype=lib.float64)),
-            lib.func.vmap(_write_row, in_dims=(0, 0, None))(x, lib.tensor([1, 0, 1]), lib.tensor([7.0, 8.0], dtype=lib.float64)),
+            lib.func.vmap(_write_row, in_dims=(0, 0, None))(
+                x, lib.tensor([1, 0, 1]), lib.tensor([7.0, 8.0], dtype=lib.float64)
+            ),
         ]
         if lib is rg:
             ours = [t.tolist() for t in got]

@@ -32,9 +32,9 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..from_data import tensor
-from ..ranges import arange
 from ..kernels.guards import check_scalar_fits, foreign_sequence, overflow_error
 from ..kernels.operands import constant
+from ..ranges import arange
 from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
 from ..shape.views import alias, reshape, unsqueeze
