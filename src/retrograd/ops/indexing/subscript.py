@@ -345,6 +345,7 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
     """The NumPy key for the index arrays, after checking masks, bounds and broadcasting."""
     key: list = [slice(None)] * len(shape)
     last = 0
+    ordinal = 0  # which index tensor this is, a mask counting one per dim: what PyTorch's bounds error names
     for dim, arr in advanced:
         if arr.dtype == np.bool_:
             for j, s in enumerate(arr.shape):
@@ -356,10 +357,12 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
             for j, positions in enumerate(np.nonzero(arr)):
                 key[dim + j] = positions
             last = dim + arr.ndim
+            ordinal += arr.ndim
         else:
-            check_bounds(arr, shape[dim], True, _advanced_bounds_error(shape[dim]))
+            check_bounds(arr, shape[dim], True, _advanced_bounds_error(ordinal, shape[dim]))
             key[dim] = arr.astype(np.intp)  # a copy: later changes to the index do not leak in
             last = dim + 1
+            ordinal += 1
     arrays = [k.shape for k in key if not isinstance(k, slice)]
     try:
         if len(arrays) > 1:
@@ -372,9 +375,9 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
     return tuple(key[:last])
 
 
-def _advanced_bounds_error(size: int) -> Callable[[int], Exception]:
-    # PyTorch names dimension 0 whichever dim the index tensor is for
-    return lambda v: IndexError(f"index {v} is out of bounds for dimension 0 with size {size}")
+def _advanced_bounds_error(ordinal: int, size: int) -> Callable[[int], Exception]:
+    # PyTorch's "dimension" is the index tensor's place among the index tensors, not the dim it indexes
+    return lambda v: IndexError(f"index {v} is out of bounds for dimension {ordinal} with size {size}")
 
 
 def _value_tensor(value: Any, t: Tensor) -> Tensor:
