@@ -576,3 +576,41 @@ def _array_indices(m):
 @needs_torch
 def test_array_and_pandas_indices_vs_torch():
     assert _array_indices(retrograd) == _array_indices(torch)
+
+
+# PyTorch's bounds error for an index tensor names its place among the index tensors (a mask counts one
+# per dim it covers), not the dim of the tensor it indexes.
+_OUT = "index {} is out of bounds for dimension {} with size 4"
+_BOUNDS_KEYS = [
+    ((3, 4), lambda lib: (lib.tensor([0]), lib.tensor([7])), _OUT.format(7, 1)),
+    ((3, 4), lambda lib: (slice(None), lib.tensor([7])), _OUT.format(7, 0)),
+    ((2, 3, 4), lambda lib: (lib.tensor([0]), slice(None), lib.tensor([9])), _OUT.format(9, 1)),
+    ((2, 3, 4), lambda lib: (lib.ones(2, 3, dtype=lib.bool), lib.tensor([9])), _OUT.format(9, 2)),
+    ((2, 3, 4), lambda lib: (1, lib.tensor([1]), lib.tensor([-9])), _OUT.format(-9, 1)),
+]
+
+
+def _bounds_messages(lib):
+    messages = []
+    for shape, key, _ in _BOUNDS_KEYS:
+        for write in (False, True):
+            t = lib.zeros(*shape)
+            with pytest.raises(IndexError) as info:
+                if write:
+                    t[key(lib)] = 1.0
+                else:
+                    t[key(lib)]
+            messages.append(str(info.value))
+    return messages
+
+
+def test_index_tensor_bounds_error_names_the_index_tensor():
+    assert _bounds_messages(retrograd) == [m for _, _, m in _BOUNDS_KEYS for _ in range(2)]
+    # under vmap the batch's own index comes first, so the user's index is dimension 1
+    with pytest.raises(IndexError, match="index 7 is out of bounds for dimension 1 with size 4"):
+        retrograd.func.vmap(lambda row, i: row[i])(retrograd.zeros(3, 4), retrograd.tensor([0, 1, 7]))
+
+
+@needs_torch
+def test_index_tensor_bounds_error_vs_torch():
+    assert _bounds_messages(retrograd) == _bounds_messages(torch)

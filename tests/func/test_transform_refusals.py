@@ -98,6 +98,31 @@ def test_jvp_tangents_of_another_structure(lib):
 
 
 @pytest.mark.parametrize("lib", LIBS)
+def test_forward_mode_checks_primals_and_tangents_as_make_dual(lib):
+    """Tensors only (primals first), then make_dual's dtype checks (ValueError), then its size check."""
+    x, n = lib.ones(3), lib.arange(3)
+    double = lambda a: a * 2  # noqa: E731
+    assert _message(lambda: lib.func.jvp(double, (3.0,), (1.0,))) == (
+        "jvp(f, primals, tangents): Expected primals to only contain Tensors, got <class 'float'>"
+    )
+    assert _message(lambda: lib.func.jvp(double, (x,), (1.0,))) == (
+        "jvp(f, primals, tangents): Expected tangents to only contain Tensors, got <class 'float'>"
+    )
+    assert _message(lambda: lib.func.jvp(double, (), ())) == (
+        "jvp(f, primals, tangents): Expected primals to contain at least one Tensor."
+    )
+    primal_error = f"Expected primal to be floating point or complex, but got: {lib.int64}"
+    assert _message(lambda: lib.func.jvp(double, (n,), (n,)), ValueError) == primal_error
+    assert _message(lambda: lib.func.jvp(double, (x,), (n,)), ValueError) == (
+        f"Expected tangent to be floating point or complex, but got: {lib.int64}"
+    )
+    assert _message(lambda: lib.func.jvp(double, (n,), (lib.ones(2),)), ValueError) == primal_error
+    assert _message(lambda: lib.func.jacfwd(double)(n), ValueError) == primal_error
+    assert _message(lambda: lib.func.linearize(double, n), ValueError) == primal_error
+    assert lib.func.jacfwd(lambda a, k: a * k, argnums=0)(x, n).diagonal().tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
 def test_linearize_checks_its_tangents(lib):
     import warnings
 

@@ -121,3 +121,71 @@ def test_per_sample_grads_of_a_model_with_an_in_place_relu_match_torch():
         grads.append({k: v.detach().numpy() for k, v in g.items()})
     for k in grads[0]:
         assert grads[0][k] == pytest.approx(grads[1][k], rel=1e-5, abs=1e-6)
+
+
+# `t[i] = v` with an index batched by the vmap: each example writes at its own positions.
+def _zero_at(t, i):
+    t = t.clone()
+    t[i] = 0.0
+    return t
+
+
+def _write_row(t, i, row):
+    t = t.clone().reshape(2, 2)
+    t[:, i] = row
+    return t
+
+
+def test_setitem_at_a_batched_index():
+    x = rg.arange(12.0, dtype=rg.float64).reshape(3, 4)
+    out = rg.func.vmap(_zero_at)(x, rg.tensor([0, 1, 2]))
+    assert out.tolist() == [[0.0, 1.0, 2.0, 3.0], [4.0, 0.0, 6.0, 7.0], [8.0, 9.0, 0.0, 11.0]]
+    out = rg.func.vmap(_zero_at)(x, rg.tensor([[0, 1], [1, 2], [3, 3]]))
+    assert out.tolist() == [[0.0, 0.0, 2.0, 3.0], [4.0, 0.0, 0.0, 7.0], [8.0, 9.0, 10.0, 0.0]]
+    # a slice before the index, a batched value: t[:, i] = row
+    row = rg.tensor([[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]], dtype=rg.float64)
+    out = rg.func.vmap(_write_row)(x, rg.tensor([0, 1, 1]), row)
+    assert out.tolist() == [[[-1.0, 1.0], [-2.0, 3.0]], [[4.0, -3.0], [6.0, -4.0]], [[8.0, -5.0], [10.0, -6.0]]]
+
+
+def test_setitem_at_a_batched_index_is_differentiable():
+    def loss(v, t, i):
+        t = t.clone()
+        t[i] = v
+        return t.pow(2).sum()
+
+    x = rg.arange(12.0, dtype=rg.float64).reshape(3, 4)
+    index = rg.tensor([[0, 1], [1, 2], [3, 3]])
+    per_sample = rg.func.vmap(rg.func.grad(loss, argnums=(0, 1)), in_dims=(None, 0, 0))
+    grads = per_sample(rg.tensor(3.0, dtype=rg.float64), x, index)
+    assert grads[0].tolist() == [12.0, 12.0, 12.0]  # 2 v for each of the two places v is written to
+    assert grads[1].tolist() == [[0.0, 0.0, 4.0, 6.0], [8.0, 0.0, 0.0, 14.0], [16.0, 18.0, 20.0, 0.0]]
+
+
+def test_setitem_at_a_batched_index_into_an_unbatched_tensor_is_refused():
+    def one_hot(y):
+        out = rg.zeros(4, dtype=rg.float64)
+        out[y] = 1.0
+        return out
+
+    with pytest.raises(RuntimeError, match=r"vmap: index_put_\(self, \*extra_args\) is not possible"):
+        rg.func.vmap(one_hot)(rg.tensor([0, 1, 2]))
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_setitem_at_a_batched_index_vs_torch():
+    data = [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0]]
+    rows = [[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]]
+    for lib in (rg, torch):
+        x = lib.tensor(data, dtype=lib.float64)
+        got = [
+            lib.func.vmap(_zero_at)(x, lib.tensor([0, 1, 2])),
+            lib.func.vmap(_zero_at)(x, lib.tensor([[0, 1], [1, 2], [3, 3]])),
+            lib.func.vmap(_write_row)(x, lib.tensor([0, 1, 1]), lib.tensor(rows, dtype=lib.float64)),
+            lib.func.vmap(_write_row, in_dims=(0, 0, None))(
+                x, lib.tensor([1, 0, 1]), lib.tensor([7.0, 8.0], dtype=lib.float64)
+            ),
+        ]
+        if lib is rg:
+            ours = [t.tolist() for t in got]
+    assert ours == [t.tolist() for t in got]

@@ -8,6 +8,7 @@ Transforms take a function and return one; they nest to any depth (`vmap(grad(f)
 from __future__ import annotations
 
 from . import batching as _batching
+from .functionalization import functionalize
 from .modules import functional_call, replace_all_batch_norm_modules_, stack_module_state
 from .transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
 from .vmap import vmap
@@ -16,6 +17,7 @@ _batching.install()
 
 __all__ = [
     "functional_call",
+    "functionalize",
     "grad",
     "grad_and_value",
     "hessian",

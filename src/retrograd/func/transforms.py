@@ -495,6 +495,8 @@ def _linearized(
     func: Callable, args: tuple, argnums: Any, kwargs: dict, has_aux: bool, name: str, strict: bool = False
 ) -> tuple:
     """Run `func` once; return (region, leaves, spec, outs, out_spec, aux, jvp of flat tangents)."""
+    for x in _pytree.flatten(_diff_args(args, argnums))[0]:
+        _check_dual_dtype("primal", x)
     region, leaves, spec, new_args = _start(args, argnums)
     with _Running():
         output = func(*new_args, **kwargs)
@@ -550,10 +552,23 @@ def _linearized(
     return region, leaves, spec, outs, out_spec, aux, push
 
 
+def _check_dual_dtype(name: str, x: Any) -> None:
+    """make_dual's check, which PyTorch's forward-mode transforms meet first for an integer input."""
+    if isinstance(x, Tensor) and not (x.is_floating_point() or x.is_complex()):
+        raise ValueError(f"Expected {name} to be floating point or complex, but got: {x.dtype}")
+
+
 def _check_tangents(primals: list, tangents: list) -> None:
+    """PyTorch's checks, in its order: tensors only, then make_dual's dtype and size checks per pair."""
+    for name, flat in (("primals", primals), ("tangents", tangents)):
+        if not flat:
+            raise RuntimeError(f"jvp(f, primals, tangents): Expected {name} to contain at least one Tensor.")
+        for t in flat:
+            if not isinstance(t, Tensor):
+                raise RuntimeError(f"jvp(f, primals, tangents): Expected {name} to only contain Tensors, got {type(t)}")
     for p, t in zip(primals, tangents):
-        if not isinstance(t, Tensor):
-            raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple of Tensors")
+        _check_dual_dtype("primal", p)
+        _check_dual_dtype("tangent", t)
         if tuple(p.shape) != tuple(t.shape):
             raise RuntimeError(  # PyTorch's make_dual error
                 "Trying to set a forward gradient that has a different size than that of the original Tensor, "

@@ -27,13 +27,14 @@ from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
 from ...engine import inplace as _inplace
 from ...engine.primitive import type_name
-from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import NOT_BATCHED, any_batched, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..from_data import tensor
 from ..kernels.guards import check_scalar_fits, foreign_sequence, overflow_error
 from ..kernels.operands import constant
+from ..ranges import arange
 from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
 from ..shape.views import alias, reshape, unsqueeze
@@ -74,6 +75,9 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
         keyed = any(isinstance(k, Tensor) for k in (index if isinstance(index, tuple) else (index,)))
         _vmap.check_write(t, "_put_at" if keyed else "copy", (index, value), {})  # type: ignore[misc]
     v = _value_tensor(value, t)
+    if _vmap.active and _batched_key(index):
+        _inplace.apply(t, _put_flat, _positions(t, index), v)
+        return
     if v._data.ndim == 0 and _lone_byte_mask(index):
         _refuse_byte_mask_fill(t, index)
     view, advanced = _apply_basic(t, index)
@@ -85,6 +89,26 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     if isinstance(value, Tensor):
         v = _put_value(t, advanced, v)
     _inplace.apply(view, _put_at, _advanced_key(view._data.shape, advanced), v)
+
+
+def _batched_key(index: Any) -> bool:
+    """Whether an index tensor in `index` is batched by an open vmap (its positions differ per example)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any_batched(*(k for k in items if isinstance(k, Tensor)))
+
+
+def _positions(t: Tensor, index: Any) -> Tensor:
+    """Where `t[index]` reads, as flat offsets into `t`: the subscript applied to an arange of them.
+
+    The vmap rules of getitem batch it; `_put_flat` then writes with one batched index_put.
+    """
+    return getitem(reshape(arange(t.numel(), device=t.device), tuple(t._data.shape)), index)
+
+
+def _put_flat(t: Tensor, positions: Tensor, v: Tensor) -> Tensor:
+    """`t` with `v` (broadcast to `positions`' shape) written at the flat `positions`."""
+    flat = index_put(reshape(t, (-1,)), (reshape(positions, (-1,)),), reshape(expand(v, positions.shape), (-1,)))
+    return reshape(flat, tuple(t._data.shape))
 
 
 def _byte_mask(x: Any) -> bool:
@@ -321,6 +345,7 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
     """The NumPy key for the index arrays, after checking masks, bounds and broadcasting."""
     key: list = [slice(None)] * len(shape)
     last = 0
+    ordinal = 0  # which index tensor this is, a mask counting one per dim: what PyTorch's bounds error names
     for dim, arr in advanced:
         if arr.dtype == np.bool_:
             for j, s in enumerate(arr.shape):
@@ -332,10 +357,12 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
             for j, positions in enumerate(np.nonzero(arr)):
                 key[dim + j] = positions
             last = dim + arr.ndim
+            ordinal += arr.ndim
         else:
-            check_bounds(arr, shape[dim], True, _advanced_bounds_error(shape[dim]))
+            check_bounds(arr, shape[dim], True, _advanced_bounds_error(ordinal, shape[dim]))
             key[dim] = arr.astype(np.intp)  # a copy: later changes to the index do not leak in
             last = dim + 1
+            ordinal += 1
     arrays = [k.shape for k in key if not isinstance(k, slice)]
     try:
         if len(arrays) > 1:
@@ -348,9 +375,9 @@ def _advanced_key(shape: tuple, advanced: list) -> tuple:
     return tuple(key[:last])
 
 
-def _advanced_bounds_error(size: int) -> Callable[[int], Exception]:
-    # PyTorch names dimension 0 whichever dim the index tensor is for
-    return lambda v: IndexError(f"index {v} is out of bounds for dimension 0 with size {size}")
+def _advanced_bounds_error(ordinal: int, size: int) -> Callable[[int], Exception]:
+    # PyTorch's "dimension" is the index tensor's place among the index tensors, not the dim it indexes
+    return lambda v: IndexError(f"index {v} is out of bounds for dimension {ordinal} with size {size}")
 
 
 def _value_tensor(value: Any, t: Tensor) -> Tensor:
