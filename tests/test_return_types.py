@@ -49,7 +49,8 @@ def test_public_names_match_pytorch():
 
 def test_structseq_sizes_are_class_attributes():
     # PyTorch's return types are structseqs; MONAI's MetaTensor loops over `range(ret.n_fields)`
-    assert (return_types.max.n_fields, return_types.max.n_sequence_fields, return_types.max.n_unnamed_fields) == (2, 2, 0)
+    kind = return_types.max
+    assert (kind.n_fields, kind.n_sequence_fields, kind.n_unnamed_fields) == (2, 2, 0)
     assert return_types.linalg_lstsq.n_fields == 4 and return_types.aminmax.n_fields == 2
     assert return_types.sort_out.n_fields == 2
     result = retrograd.tensor([[3.0, 1.0], [0.0, 2.0]]).sort(dim=1)
