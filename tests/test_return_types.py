@@ -45,3 +45,36 @@ def test_public_names_match_pytorch():
     internal = {n for n in theirs if n.startswith("_") and n != "_lu_with_info"}  # private kernels' results
     assert theirs - internal - {"SequenceKey"} <= ours
     assert {n for n in ours if not n.startswith("_")} <= theirs
+
+
+def test_structseq_sizes_are_class_attributes():
+    # PyTorch's return types are structseqs; MONAI's MetaTensor loops over `range(ret.n_fields)`
+    kind = return_types.max
+    assert (kind.n_fields, kind.n_sequence_fields, kind.n_unnamed_fields) == (2, 2, 0)
+    assert return_types.linalg_lstsq.n_fields == 4 and return_types.aminmax.n_fields == 2
+    assert return_types.sort_out.n_fields == 2
+    result = retrograd.tensor([[3.0, 1.0], [0.0, 2.0]]).sort(dim=1)
+    assert [result[i].tolist() for i in range(result.n_fields)] == [[[1.0, 3.0], [0.0, 2.0]], [[1, 0], [0, 1]]]
+
+
+def test_subclass_torch_function_reads_n_fields():
+    class Tagged(retrograd.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            ret = super().__torch_function__(func, types, args, kwargs or {})
+            if isinstance(ret, tuple) and hasattr(ret, "n_fields"):
+                for i in range(ret.n_fields):
+                    ret[i].tag = "seen"
+            return ret
+
+    values, indices = retrograd.tensor([[1.0, 5.0, 3.0]]).as_subclass(Tagged).topk(2)
+    assert values.tolist() == [[5.0, 3.0]] and indices.tolist() == [[1, 2]]
+    assert type(values) is Tagged and values.tag == "seen" and indices.tag == "seen"
+
+
+def test_structseq_sizes_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for kind in return_types.all_return_types:
+        theirs = getattr(torch.return_types, kind.__name__)
+        for attr in ("n_fields", "n_sequence_fields", "n_unnamed_fields"):
+            assert getattr(kind, attr) == getattr(theirs, attr), (kind.__name__, attr)

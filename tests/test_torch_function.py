@@ -145,6 +145,56 @@ def test_other_functions_do_not_dispatch_yet():
     assert type(retrograd.exp(x)) is retrograd.Tensor and type(nn.functional.relu(x)) is retrograd.Tensor
 
 
+class Tagged(retrograd.Tensor):
+    """Carries a `tag` through every call, as MONAI's MetaTensor carries its metadata."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        ret = super().__torch_function__(func, types, args, kwargs)
+        tags = [a.tag for a in args if isinstance(a, Tagged) and hasattr(a, "tag")]
+        if isinstance(ret, Tagged) and tags:
+            ret.tag = tags[0]
+        return ret
+
+
+def test_clamp_and_where_dispatch():
+    # MONAI's ScaleIntensityRanged(clip=True) clamps with `torch.clamp`, ThresholdIntensityd and
+    # LabelToMaskd select with `torch.where`: a MetaTensor kept its affine only if these dispatch
+    x = retrograd.tensor([-1.0, 0.5, 3.0]).as_subclass(Tagged)
+    x.tag = "case0"
+    plain = retrograd.zeros(3)
+    results = [retrograd.clamp(x, 0.0, 1.0), retrograd.clip(x, min=0.0), retrograd.where(x > 0, x, 0.0),
+               retrograd.where(plain > 0, plain, x), retrograd.clamp(plain, max=x)]  # fmt: skip
+    assert [type(r) for r in results] == [Tagged] * 5
+    assert [r.tag for r in results] == ["case0"] * 5
+    assert results[0].tolist() == [0.0, 0.5, 1.0] and results[2].tolist() == [0.0, 0.5, 3.0]
+    assert x.clamp(0.0, 1.0).tag == "case0"  # the method still dispatches once
+    (index,) = retrograd.where(x > 0)
+    assert type(index) is Tagged and index.tolist() == [1, 2]
+    Logged = _logging(retrograd)
+    y = retrograd.ones(2).as_subclass(Logged)
+    Logged.calls.clear()
+    retrograd.clamp(y, max=0.5), retrograd.where(y > 0, y, 0.0), y.clamp(min=0)
+    assert Logged.calls == ["clamp", "__gt__", "where", "clamp"]
+
+
+def _clamp_where_results(lib):
+    class Box(lib.Tensor):
+        pass
+
+    x = lib.tensor([[-1.0, 0.5], [2.0, 3.0]]).as_subclass(Box)
+    plain = lib.zeros(2, 2)
+    results = [lib.clamp(x, 0, 1), lib.clamp(x, min=plain), lib.clip(x, max=2.0), lib.where(x > 1, x, 0.0),
+               lib.where(plain > 1, plain, x), lib.where(x > 0)]  # fmt: skip
+    return [(type(r).__name__, str(r).replace("Box(", "").replace("tensor(", "")) if not isinstance(r, tuple)
+            else [type(e).__name__ for e in r] for r in results]  # fmt: skip
+
+
+def test_clamp_and_where_results_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _clamp_where_results(retrograd) == _clamp_where_results(torch)
+
+
 def _function_results(lib):
     class Box(lib.Tensor):
         pass

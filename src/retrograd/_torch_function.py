@@ -13,11 +13,12 @@ tensor-valued property the subclass does not define itself gets a descriptor on 
 that routes the call through `handle_torch_function`. A class that sets `__torch_function__ =
 _disabled_torch_function_impl` (Parameter, vmap's batched tensors) gets none.
 
-Functions check their arguments only where a subclass is met most, joining and rotating data:
-`cat` (and its aliases), `stack`, `unbind`, `flip` and `rot90` call `function_dispatch` first (one read while
-no dispatching subclass exists). Other functions called with subclass arguments (`torch.exp(a)`,
-`F.relu(a)`) give plain Tensors, and properties that give no tensor (`shape`, `dtype`, `grad`) and
-the Python protocol (`repr`, `len`, `float`) do not call the subclass's `__torch_function__`.
+Functions check their arguments only where a subclass is met most, joining, rotating and clipping
+data: `cat` (and its aliases), `stack`, `unbind`, `flip`, `rot90`, `clamp` (`clip`) and `where` call
+`function_dispatch` first (one read while no dispatching subclass exists). Other functions called
+with subclass arguments (`torch.exp(a)`, `F.relu(a)`) give plain Tensors, and properties that give
+no tensor (`shape`, `dtype`, `grad`) and the Python protocol (`repr`, `len`, `float`) do not call
+the subclass's `__torch_function__`.
 """
 
 from __future__ import annotations
@@ -135,8 +136,8 @@ subclassed = False
 
 
 def function_dispatch(func: Callable[..., Any], relevant: Iterable[Any], args: tuple, kwargs: dict) -> Any:
-    """For the functions that dispatch (`cat`, `stack`, `unbind`, `flip`, `rot90`): `func(*args, **kwargs)`
-    through the `__torch_function__` of a subclass among `relevant` (lists opened one level), or
+    """For the functions that dispatch (`cat`, `stack`, `unbind`, `flip`, `rot90`, `clamp`, `where`):
+    `func(*args, **kwargs)` through the `__torch_function__` of a subclass among `relevant` (lists opened one level), or
     NotImplemented when there is none and the function runs itself. Keyword arguments left at
     None are not passed, as PyTorch passes only those given."""
     relevant = _flat(relevant)

@@ -24,9 +24,13 @@ def _printed_as(name: str) -> Any:
 
 
 def _with_out_variant(kind: type) -> type:
-    """`kind`, given `kind.out_variant`: the type of its results written into `out=` tensors, which
-    PyTorch names `<name>_out` (`torch.max(x, 1, out=...)` returns a `max_out`)."""
+    """`kind`, given its structseq sizes (`n_fields`) and `kind.out_variant`: the type of its results
+    written into `out=` tensors, which PyTorch names `<name>_out` (`torch.max(x, 1, out=...)` returns a `max_out`)."""
     name = kind.__name__ + "_out"
+    # PyTorch's return types are structseqs: their sizes are class attributes (MONAI's MetaTensor
+    # loops over `range(ret.n_fields)` to give each field its metadata)
+    kind.n_fields = kind.n_sequence_fields = len(kind._fields)  # type: ignore[attr-defined]
+    kind.n_unnamed_fields = 0  # type: ignore[attr-defined]
     kind.out_variant = type(name, (kind,), {"__slots__": (), "__repr__": _printed_as(name)})  # type: ignore[attr-defined]
     return kind
 
