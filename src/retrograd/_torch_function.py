@@ -10,9 +10,10 @@ PyTorch checks the arguments of every call for such classes. retrograd keeps pla
 that cost: the check lives on the subclasses themselves. When a subclass of Tensor is defined
 (`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
 tensor-valued property the subclass does not define itself gets a descriptor on the subclass
-that routes the call through `handle_torch_function`. Only retrograd's own attributes: a method a
-library patches onto Tensor (fastai's `set_meta`) stays plain Python, as in PyTorch. A class that sets `__torch_function__ =
-_disabled_torch_function_impl` (Parameter, vmap's batched tensors) gets none.
+that routes the call through `handle_torch_function`; only retrograd's own attributes do (a method a
+library patches onto Tensor, as fastai's `set_meta`, stays plain Python, as in PyTorch). A class
+that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched tensors)
+gets none.
 
 Functions check their arguments only where a subclass is met most, joining and rotating data:
 `cat` (and its aliases), `stack`, `unbind`, `flip` and `rot90` call `function_dispatch` first (one read while
