@@ -1061,3 +1061,41 @@ def test_ranges_and_factories_write_into_out_in_its_dtype():
     out = rg.empty(0, dtype=rg.float64)
     rg.eye(2, out=out)
     assert out.dtype == rg.float64 and out.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+# --- `layout=` and `pin_memory=` keywords (fastai's `TensorBase.new_empty` passes both) -------------
+
+LAYOUT_KEYWORD_CALLS = [
+    ("zeros", lambda m, **k: m.zeros(2, **k)),
+    ("ones", lambda m, **k: m.ones(2, **k)),
+    ("full", lambda m, **k: m.full((2,), 3.0, **k)),
+    ("new_zeros", lambda m, **k: m.ones(1, dtype=m.int16).new_zeros(2, **k)),
+    ("new_ones", lambda m, **k: m.ones(1, dtype=m.int16).new_ones((2,), **k)),
+    ("new_full", lambda m, **k: m.ones(1, dtype=m.int16).new_full((2,), 3, **k)),
+    ("new_empty", lambda m, **k: m.ones(1, dtype=m.int16).new_empty(2, **k)),
+    ("new_empty_strided", lambda m, **k: m.ones(1, dtype=m.int16).new_empty_strided((2,), (1,), **k)),
+]
+
+
+def test_layout_and_pin_memory_keywords():
+    for name, call in LAYOUT_KEYWORD_CALLS:
+        for keywords in ({"layout": rg.strided}, {"layout": None}, {"pin_memory": False},
+                         {"layout": rg.strided, "pin_memory": False}):
+            out = call(rg, **keywords)
+            assert out.shape == (2,) and out.layout == rg.strided, (name, keywords)
+        assert call(rg).dtype == call(rg, layout=rg.strided, pin_memory=False).dtype
+        with pytest.raises(RuntimeError, match="pin_memory=True requires"):  # no accelerator here
+            call(rg, pin_memory=True)
+    assert rg.zeros(1).new_full((2,), 7, layout=rg.strided).tolist() == [7.0, 7.0]
+
+
+@pytest.mark.parametrize("name,call", LAYOUT_KEYWORD_CALLS, ids=[n for n, _ in LAYOUT_KEYWORD_CALLS])
+def test_layout_and_pin_memory_keywords_vs_torch(name, call):
+    torch = pytest.importorskip("torch")
+    for keywords in ({"layout": "strided"}, {"pin_memory": False}):
+        ours = call(rg, **{k: getattr(rg, v) if k == "layout" else v for k, v in keywords.items()})
+        theirs = call(torch, **{k: getattr(torch, v) if k == "layout" else v for k, v in keywords.items()})
+        assert tuple(ours.shape) == tuple(theirs.shape), name
+        assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1], name
+        if name not in ("new_empty", "new_empty_strided"):  # uninitialised values
+            assert ours.tolist() == theirs.tolist()

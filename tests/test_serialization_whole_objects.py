@@ -139,3 +139,66 @@ def test_every_public_class_spelling_exists_in_pytorch_vs_torch():
                 continue
             module, attr = torch_spelling(obj)
             assert getattr(importlib.import_module(module), attr).__name__ == obj.__name__, (module, attr)
+
+
+# --- another pickle module (fastai's `learn.export` saves with cloudpickle) ------------------------
+
+
+class _Unpicklable:
+    """Plain pickle refuses it (a lambda inside); the stand-in module's reducer turns it into a dict."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+        self.fn = lambda x: x  # noqa: E731  (the point: plain pickle cannot name it)
+
+
+class _ByValuePickler(pickle.Pickler):
+    """A cloudpickle-like Pickler: a reducer for what plain pickle cannot name."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, _Unpicklable):
+            return dict, ([("value", obj.value)],)
+        return NotImplemented
+
+
+class _ByValueModule:
+    """Stands in for the `cloudpickle` module: `torch.save(..., pickle_module=cloudpickle)`."""
+
+    Pickler = _ByValuePickler
+
+
+def _by_value_checkpoint(lib) -> dict:
+    buffer = io.BytesIO()
+    obj = {"weight": lib.arange(3.0), "thing": _Unpicklable(2.5), "layer": lib.nn.Linear(2, 1)}
+    lib.save(obj, buffer, pickle_module=_ByValueModule)
+    buffer.seek(0)
+    return lib.load(buffer, weights_only=False)
+
+
+def test_save_with_another_pickle_module_uses_its_reducers():
+    """Tensors and modules pickle as retrograd's; the rest goes through the module's Pickler."""
+    loaded = _by_value_checkpoint(rg)
+    assert loaded["thing"] == {"value": 2.5}
+    assert rg.equal(loaded["weight"], rg.tensor([0.0, 1.0, 2.0]))
+    assert type(loaded["layer"]) is nn.Linear
+    with pytest.raises((pickle.PicklingError, AttributeError)):  # plain pickle cannot save the lambda
+        save({"thing": _Unpicklable(1.0)}, io.BytesIO())
+    buffer = io.BytesIO()
+    save({"w": rg.ones(2)}, buffer, pickle_module=_ByValueModule, _use_new_zipfile_serialization=False)
+    assert rg.equal(load(io.BytesIO(buffer.getvalue()))["w"], rg.ones(2))
+
+
+def test_save_refuses_a_pickle_module_without_a_standard_pickler():
+    class NoPickler:
+        pass
+
+    with pytest.raises(NotImplementedError, match="NoPickler"):
+        save({"w": rg.ones(2)}, io.BytesIO(), pickle_module=NoPickler)
+
+
+@needs_torch
+def test_save_with_another_pickle_module_vs_torch():
+    ours, theirs = _by_value_checkpoint(rg), _by_value_checkpoint(torch)
+    assert ours["thing"] == theirs["thing"]
+    np.testing.assert_array_equal(ours["weight"].numpy(), theirs["weight"].numpy())
+    assert type(ours["layer"]).__name__ == type(theirs["layer"]).__name__

@@ -11,6 +11,7 @@ import pytest
 import retrograd
 from retrograd import nn
 from retrograd._C import DisableTorchFunctionSubclass, _disabled_torch_function_impl
+from retrograd._torch_function import _dispatched_names
 
 
 class Image(retrograd.Tensor):
@@ -263,3 +264,38 @@ def test_retrograds_own_subclasses_opt_out():
     own = [c for c in subclasses(retrograd.Tensor) if c.__module__.startswith("retrograd.")]
     assert {c.__name__ for c in own} >= {"Parameter", "Buffer", "BatchedTensor", "DTensor", "UninitializedBuffer"}
     assert [c.__name__ for c in own if "_dispatching_descriptors" in vars(c)] == []
+
+
+def _patched_method_log(lib):
+    """A method a library adds to Tensor before subclassing it (fastai's `@patch def set_meta(self: Tensor,
+    ...)`), called on subclass instances of two unrelated classes: plain Python, no protocol."""
+
+    def describe(self, other):
+        return type(self).__name__, type(other).__name__
+
+    lib.Tensor.describe = describe
+    _dispatched_names.cache_clear()  # the names are read when the first subclass is made: make it now
+    try:
+        Logged = _logging(lib)
+
+        class Other(lib.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return NotImplemented  # as fastai's TensorBase meeting a type it does not know
+
+        x, y = lib.ones(2).as_subclass(Logged), lib.zeros(2).as_subclass(Other)
+        Logged.calls.clear()
+        answer = x.describe(y)
+        return answer, list(Logged.calls), type(x + 1).__name__
+    finally:
+        del lib.Tensor.describe
+        _dispatched_names.cache_clear()
+
+
+def test_methods_patched_onto_tensor_do_not_dispatch():
+    assert _patched_method_log(retrograd) == (("Logged", "Other"), [], "Logged")
+
+
+def test_methods_patched_onto_tensor_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _patched_method_log(retrograd) == _patched_method_log(torch)

@@ -10,8 +10,10 @@ PyTorch checks the arguments of every call for such classes. retrograd keeps pla
 that cost: the check lives on the subclasses themselves. When a subclass of Tensor is defined
 (`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
 tensor-valued property the subclass does not define itself gets a descriptor on the subclass
-that routes the call through `handle_torch_function`. A class that sets `__torch_function__ =
-_disabled_torch_function_impl` (Parameter, vmap's batched tensors) gets none.
+that routes the call through `handle_torch_function`; only retrograd's own attributes do (a method a
+library patches onto Tensor, as fastai's `set_meta`, stays plain Python, as in PyTorch). A class
+that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched tensors)
+gets none.
 
 Functions check their arguments only where a subclass is met most, joining, rotating and clipping
 data: `cat` (and its aliases), `stack`, `unbind`, `flip`, `rot90`, `clamp` (`clip`) and `where` call
@@ -313,12 +315,24 @@ class SubclassProperty:
         _static(self.name).__delete__(instance)
 
 
+_PACKAGE = __name__.partition(".")[0]
+
+
+def _patched_on(value: Any) -> bool:
+    """Whether a Tensor attribute comes from outside retrograd: a method a library adds to Tensor (fastai
+    patches in `set_meta`, `as_subclass`, ...) is plain Python in PyTorch and reaches no `__torch_function__`."""
+    module = getattr(value.fget if isinstance(value, property) else value, "__module__", None)
+    return isinstance(module, str) and module.partition(".")[0] != _PACKAGE
+
+
 @functools.cache
 def _dispatched_names() -> tuple[tuple[str, type], ...]:
     """(name, descriptor class) for each Tensor attribute a subclass routes through the protocol."""
     names: dict[str, type] = {}
     for klass in reversed(_tensor.__mro__[:-1]):
         for name, value in vars(klass).items():
+            if _patched_on(value):
+                continue
             if name in _OPERATORS:
                 names[name] = SubclassMethod
             elif name.startswith("_") or name in _NOT_DISPATCHED or isinstance(value, (staticmethod, classmethod)):

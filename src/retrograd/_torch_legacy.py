@@ -165,7 +165,7 @@ class _LegacyPickler(TorchPickler):
         return None if pid is None else (*pid, None)
 
 
-def write_legacy(obj: Any, file: IO[bytes], protocol: int = 2) -> None:
+def write_legacy(obj: Any, file: IO[bytes], protocol: int = 2, pickle_module: Any = pickle) -> None:
     """Write `obj` to the binary `file` in the legacy format, as `torch.save(...,
     _use_new_zipfile_serialization=False)` does."""
     buffer = io.BytesIO()
@@ -176,7 +176,7 @@ def write_legacy(obj: Any, file: IO[bytes], protocol: int = 2) -> None:
         pickle.dump(header, buffer, protocol=protocol)
     storages = Storages()
     with recursion_room(MAX_SAVE_DEPTH):
-        _LegacyPickler(buffer, protocol, storages).dump(obj)
+        _LegacyPickler(buffer, protocol, storages, pickle_module).dump(obj)
     pickle.dump([record.key for record in storages.records], buffer, protocol=protocol)
     for record in storages.records:
         flat = record.flat if sys.byteorder == "little" else record.flat.byteswap()

@@ -18,6 +18,7 @@ Pickling uses the pure-Python pickler, which lets PyTorch's names (`torch._utils
 from __future__ import annotations
 
 import collections
+import copyreg
 import io
 import pickle
 import struct
@@ -178,11 +179,18 @@ class _StorageRef:
 class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     """Pickles tensors, parameters, Size, dtypes and devices as `torch.save` does."""
 
-    def __init__(self, file: IO[bytes], protocol: int, storages: Storages) -> None:
+    def __init__(self, file: IO[bytes], protocol: int, storages: Storages, pickle_module: Any = pickle) -> None:
         super().__init__(file, protocol)
         self._storages = storages
         self._temporaries: list[Any] = []  # memoized by id: keep alive until the end
         self._locations: dict[Any, str] = {}  # storage key -> "cuda:N" for data copied from a device
+        # Another module's Pickler (cloudpickle's: fastai's `learn.export`) reduces what ours leaves:
+        # its reducer and dispatch table come after ours, so the script's functions go by value.
+        self._foreign_reduce = None
+        if pickle_module is not pickle:
+            foreign = pickle_module.Pickler(io.BytesIO(), protocol)
+            self._foreign_reduce = getattr(foreign, "reducer_override", None)
+            self.dispatch_table = getattr(foreign, "dispatch_table", copyreg.dispatch_table)
 
     def persistent_id(self, obj: Any) -> Any:
         if type(obj) is _StorageRef:
@@ -200,7 +208,7 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             return _TORCH_DEVICE, (obj.type,) if obj.index is None else (obj.type, obj.index)
         if isinstance(obj, _layouts.layout):
             return _GET_LAYOUT, (f"torch.{obj._name}",)
-        return NotImplemented
+        return NotImplemented if self._foreign_reduce is None else self._foreign_reduce(obj)
 
     def _reduce_tensor(self, t: Tensor) -> tuple[Any, tuple[Any, ...]]:
         if isinstance(t, Parameter):
@@ -294,12 +302,17 @@ def _padded_info(zf: zipfile.ZipFile, name: str, size: int) -> zipfile.ZipInfo:
 
 
 def write_torch_zip(
-    obj: Any, file: IO[bytes], archive_name: str, protocol: int = 2, byteorder_record: bool = True
+    obj: Any,
+    file: IO[bytes],
+    archive_name: str,
+    protocol: int = 2,
+    byteorder_record: bool = True,
+    pickle_module: Any = pickle,
 ) -> None:
     """Write `obj` to the binary `file` in PyTorch's zip checkpoint format."""
     storages = Storages()
     buffer = io.BytesIO()
-    pickler = TorchPickler(buffer, protocol, storages)
+    pickler = TorchPickler(buffer, protocol, storages, pickle_module)
     with recursion_room(MAX_SAVE_DEPTH):
         pickler.dump(obj)
     records = [("data.pkl", buffer.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64")]

@@ -102,7 +102,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     Args:
         obj (object): what to save, usually `model.state_dict()`.
         f (str or PathLike or binary file): where to write.
-        pickle_module (module): only the standard `pickle` module is supported.
+        pickle_module (module): `pickle`, or a module whose `Pickler` derives from `pickle.Pickler`
+            (cloudpickle, which fastai's `learn.export` uses): its reducers pickle what retrograd's leave.
         pickle_protocol (int): the pickle protocol (default 2, as in PyTorch).
         _use_new_zipfile_serialization (bool): False writes PyTorch's legacy (pre-1.6) format,
             which any PyTorch version loads (not memory-mappable).
@@ -119,15 +120,20 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         >>> retrograd.load(buffer)
         {'w': tensor([1., 2.])}
     """
-    if pickle_module is not None and pickle_module is not pickle:
-        raise NotImplementedError("retrograd.save pickles with the standard pickle module only")
+    if pickle_module is None:
+        pickle_module = pickle
+    if pickle_module is not pickle and not issubclass(getattr(pickle_module, "Pickler", object), pickle.Pickler):
+        raise NotImplementedError(
+            "retrograd.save pickles with the standard pickle module or one whose Pickler derives from pickle.Pickler "
+            f"(cloudpickle), not {getattr(pickle_module, '__name__', pickle_module)!r}"
+        )
     is_path = isinstance(f, (str, os.PathLike))
 
     def write(out: IO[bytes], name: str) -> None:
         if _use_new_zipfile_serialization:
-            write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)
+            write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record, pickle_module)
         else:
-            write_legacy(obj, out, pickle_protocol)
+            write_legacy(obj, out, pickle_protocol, pickle_module)
 
     if is_path:
         parent = os.path.dirname(os.fspath(f))  # type: ignore[arg-type]

@@ -1347,7 +1347,7 @@ class TensorMethods:
 
     def new_zeros(
         self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
-        requires_grad: bool = False,
+        requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
     ) -> Tensor:
         """A tensor of zeros of the given size, with this tensor's dtype and device unless given.
 
@@ -1368,11 +1368,11 @@ class TensorMethods:
                     [0, 0, 0]])
         """
         return _ops.new_like(self, "zeros", *sizes, size=size, dtype=dtype, device=device,
-                             requires_grad=requires_grad)
+                             requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_ones(
         self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
-        requires_grad: bool = False,
+        requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
     ) -> Tensor:
         """A tensor of ones of the given size, with this tensor's dtype and device unless given.
 
@@ -1394,10 +1394,11 @@ class TensorMethods:
             tensor([True, True])
         """
         return _ops.new_like(self, "ones", *sizes, size=size, dtype=dtype, device=device,
-                             requires_grad=requires_grad)
+                             requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_full(
-        self, size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+        self, size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None,
+        requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
     ) -> Tensor:
         """A tensor of the given size filled with `fill_value`, with this tensor's dtype and device unless given.
 
@@ -1416,11 +1417,12 @@ class TensorMethods:
             tensor([[7, 7],
                     [7, 7]])
         """
-        return _ops.new_like(self, "full", size, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _ops.new_like(self, "full", size, fill_value, dtype=dtype, device=device, requires_grad=requires_grad,
+                             layout=layout, pin_memory=pin_memory)
 
     def new_empty(
         self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
-        requires_grad: bool = False,
+        requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
     ) -> Tensor:
         """An uninitialised tensor of the given size, with this tensor's dtype and device unless given.
 
@@ -1441,10 +1443,11 @@ class TensorMethods:
             (retrograd.Size([2, 3]), retrograd.int16)
         """
         return _ops.new_like(self, "empty", *sizes, size=size, dtype=dtype, device=device,
-                             requires_grad=requires_grad)
+                             requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_empty_strided(
-        self, size: Any, stride: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+        self, size: Any, stride: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+        layout: Any = None, pin_memory: bool = False,
     ) -> Tensor:
         """`retrograd.empty_strided(size, stride)` with this tensor's dtype and device unless given.
 
@@ -1465,7 +1468,8 @@ class TensorMethods:
         """
         return _ops.empty_strided(
             size, stride, dtype=self.dtype if dtype is None else dtype,
-            device=self.device if device is None else device, requires_grad=requires_grad,
+            device=self.device if device is None else device, requires_grad=requires_grad, layout=layout,
+            pin_memory=pin_memory,
         )
 
     def new(self, *args: Any, device: Any = None) -> Tensor:

@@ -982,6 +982,8 @@ class TensorMethods:
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
+        layout: Any = ...,
+        pin_memory: bool = ...,
     ) -> Tensor: ...
     def new_ones(
         self,
@@ -990,6 +992,8 @@ class TensorMethods:
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
+        layout: Any = ...,
+        pin_memory: bool = ...,
     ) -> Tensor: ...
     def new_full(
         self,
@@ -999,6 +1003,8 @@ class TensorMethods:
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
+        layout: Any = ...,
+        pin_memory: bool = ...,
     ) -> Tensor: ...
     def new_empty(
         self,
@@ -1007,6 +1013,8 @@ class TensorMethods:
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
+        layout: Any = ...,
+        pin_memory: bool = ...,
     ) -> Tensor: ...
     def new_empty_strided(
         self,
@@ -1016,6 +1024,8 @@ class TensorMethods:
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
+        layout: Any = ...,
+        pin_memory: bool = ...,
     ) -> Tensor: ...
     def new(self, *args: Any, device: Any = ...) -> Tensor: ...
     def storage_offset(self) -> int: ...

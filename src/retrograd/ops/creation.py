@@ -89,6 +89,7 @@ def zeros(
     *dims: Any,
     size: Any = None,
     dtype: dtype | None = None,
+    layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
@@ -113,6 +114,7 @@ def zeros(
         >>> retrograd.zeros((2,), dtype=retrograd.int64)
         tensor([0, 0])
     """
+    check_layout(layout)
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
@@ -125,6 +127,7 @@ def ones(
     *dims: Any,
     size: Any = None,
     dtype: dtype | None = None,
+    layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
@@ -147,6 +150,7 @@ def ones(
         tensor([[1., 1.],
                 [1., 1.]])
     """
+    check_layout(layout)
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
@@ -258,8 +262,8 @@ def empty_strided(
 
 
 def full(
-    size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    pin_memory: bool = False, out: Any = None,
+    size: Any, fill_value: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value.
 
@@ -279,6 +283,7 @@ def full(
         >>> retrograd.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
+    check_layout(layout)
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
@@ -515,9 +520,11 @@ def scalar_like(value: Any, t: Tensor) -> Tensor:
 
 def new_like(
     t: Tensor, kind: str, *args: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
-    requires_grad: bool = False,
+    requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
 ) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s; the shape by position or as `size=`."""
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     dev = _target(device, t)
     dtype = _dt.from_python_type(dtype)
     dt = dtype if dtype is not None else t.dtype

@@ -1,0 +1,50 @@
+"""`torch._utils`: the flatten/unflatten helpers that fp16 and bucketing code imports from it.
+
+fastai's `fp16_utils` (and apex-style master-weight code) flatten a model's parameters into one
+buffer with `_flatten_dense_tensors` and give each parameter its slice back with
+`_unflatten_dense_tensors`. The `_rebuild_*` names PyTorch keeps here for its checkpoints are
+read by retrograd's unpickler (`_torch_pickle`), not by this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .ops.shape import cat
+from .tensor import Tensor
+
+__all__ = ["_flatten_dense_tensors", "_unflatten_dense_tensors"]
+
+
+def _flatten_dense_tensors(tensors: Sequence[Tensor]) -> Tensor:
+    """The tensors' elements in order in one 1-D tensor (`cat` of each one flattened).
+
+    One tensor gives a view of it (its contiguous form), as in PyTorch; several give a new
+    tensor of their promoted dtype. An empty sequence raises cat's ValueError.
+
+    Examples:
+        >>> _flatten_dense_tensors([retrograd.ones(2, 2), retrograd.zeros(1)])
+        tensor([1., 1., 1., 1., 0.])
+    """
+    if len(tensors) == 1:
+        return tensors[0].contiguous().view(-1)
+    return cat([t.contiguous().view(-1) for t in tensors])
+
+
+def _unflatten_dense_tensors(flat: Tensor, tensors: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """Views of consecutive slices of the 1-D `flat`, shaped like each of `tensors` in turn.
+
+    The inverse of `_flatten_dense_tensors`: the results share `flat`'s memory.
+
+    Examples:
+        >>> _unflatten_dense_tensors(retrograd.arange(5.0), [retrograd.ones(2, 2), retrograd.ones(1)])
+        (tensor([[0., 1.],
+                [2., 3.]]), tensor([4.]))
+    """
+    views = []
+    offset = 0
+    for t in tensors:
+        n = t.numel()
+        views.append(flat.narrow(0, offset, n).view_as(t))
+        offset += n
+    return tuple(views)
