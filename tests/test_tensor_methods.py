@@ -75,7 +75,9 @@ def test_signatures_show_the_real_parameters():
     assert list(inspect.signature(x.view).parameters) == ["shape", "size", "dtype"]  # size=/dtype= by keyword
     assert list(inspect.signature(retrograd.Tensor.add_).parameters) == ["self", "other", "alpha", "out"]
     assert inspect.signature(retrograd.Tensor.add_).return_annotation == "Tensor"
-    assert list(inspect.signature(x.new_zeros).parameters) == ["sizes", "size", "dtype", "device", "requires_grad"]
+    assert list(inspect.signature(x.new_zeros).parameters) == [
+        "sizes", "size", "dtype", "device", "requires_grad", "layout", "pin_memory"
+    ]
 
 
 def test_help_documents_methods():
