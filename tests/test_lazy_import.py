@@ -29,6 +29,7 @@ NOT_AT_IMPORT = [
     "retrograd.ops.reduction.statistics", "retrograd.ops.searching",
     "retrograd.random", "retrograd._generator", "retrograd._cpu_sampling", "retrograd._random_draw",
     "numpy.random", "secrets", "hashlib", "retrograd.return_types", "retrograd._filecheck", "retrograd.backends",
+    "retrograd.testing",
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ output gradients are handled and, when asked, forward-mode derivatives and batch
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,6 @@ from ..dtypes import complex128, float64
 from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
 from ..tensor import Tensor
-from ..testing import make_tensor
 from .gradcheck_jacobians import (
     GradcheckError,
     Rows,
@@ -539,6 +539,7 @@ def gradgradcheck(
     )
     inputs = as_tuple(inputs)
     if grad_outputs is None:  # random, from the global generator as in PyTorch (the same draws)
+        make_tensor = importlib.import_module("..testing", __package__).make_tensor  # (loads on first use)
         grad_outputs = tuple(
             make_tensor(
                 o.shape,

@@ -154,7 +154,6 @@ class Primitive:
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class: type[OpNode] | None = None  # made on the first recording: most ops of a program never record
         self.attributes = _attribute_names(forward, inputs) + tuple(extras)
-        expose(OpNode, tuple(inputs), self.attributes)  # grad_fn._saved_self, ... (on every node class)
         self.joint = joint
         self.single = len(inputs) == 1 and n_outputs == 1 and not joint  # OpNode.apply's short path
         _register(self, forward)
@@ -254,7 +253,9 @@ class Primitive:
         return self._wrap(xp, tensors, result, attrs, record)
 
     def first_node_class(self) -> type[OpNode]:
-        """The class of this op's nodes, looked up (made, for a new name) and kept when it first records."""
+        """The class of this op's nodes, looked up (made, for a new name) and kept when it first records;
+        the node base class learns the op's saved-value names then (`grad_fn._saved_self`, ...)."""
+        expose(OpNode, self.inputs, self.attributes)
         self.node_class = node_class(self.node_name)
         return self.node_class
 
