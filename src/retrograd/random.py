@@ -52,7 +52,7 @@ from .ops.creation import empty_like, target_device
 from .ops.kernels.arg_types import invalid_combination
 from .ops.kernels.guards import size_keyword
 from .ops.kernels.out_arg import ANY, same, write_out
-from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
+from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory, dtype_arg
 from .tensor import Tensor
 
 __all__ = [
@@ -110,8 +110,18 @@ def filled_like(template: Tensor, kind: str, a: Any, b: Any = None, generator: G
     return _recorded(kind, rng, make, tuple(template.shape))
 
 
-def _float_or_default(dtype: _dt.dtype | None) -> _dt.dtype:
-    return _dt.from_python_type(dtype) if dtype is not None else _dt.get_default_dtype()
+def _float_or_default(dtype: _dt.dtype | None, fn: str) -> _dt.dtype:
+    dtype = dtype_arg(dtype, fn)
+    return dtype if dtype is not None else _dt.get_default_dtype()
+
+
+def _integral_dtype(dtype: Any, fn: str, default: _dt.dtype) -> _dt.dtype:
+    """randint's and randint_like's `dtype=`: `default` when omitted; PyTorch refuses complex ones."""
+    dt = dtype_arg(dtype, fn)
+    dt = default if dt is None else dt
+    if dt.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    return dt
 
 
 def rand(
@@ -144,10 +154,10 @@ def rand(
     """
     if out is not None:
         return write_out(out, rand, locals(), ANY, dtype_from_out=True)
-    check_layout(layout)
+    check_layout(layout, "rand")
     check_pin_memory(pin_memory)
     dev = target_device(device)
-    dt = _float_or_default(dtype)
+    dt = _float_or_default(dtype, "rand")
     if not dt.is_complex:
         check_float(dt, "check_uniform_bounds")
     shape = shape_of(size_keyword(dims, size, "rand", overloaded=True), "rand")
@@ -196,10 +206,10 @@ def randn(
     """
     if out is not None:
         return write_out(out, randn, locals(), ANY, dtype_from_out=True)
-    check_layout(layout)
+    check_layout(layout, "randn")
     check_pin_memory(pin_memory)
     dev = target_device(device)
-    dt = _float_or_default(dtype)
+    dt = _float_or_default(dtype, "randn")
     shape = shape_of(size_keyword(dims, size, "randn", overloaded=True), "randn")
     if dt.is_complex:  # PyTorch draws the real and imaginary parts as one real tensor, each N(0, 1/2)
         real, std = dt.to_real().np, 1.0 / math.sqrt(2.0)  # std / √2, as PyTorch divides it
@@ -301,7 +311,7 @@ def randint(
     """
     if out is not None:
         return write_out(out, randint, locals(), ANY, dtype_from_out=True)
-    check_layout(layout)
+    check_layout(layout, "randint")
     check_pin_memory(pin_memory)
     dev = target_device(device)
     passed = {k: v for k, v in locals().items() if k in _RANDINT_KEYWORDS and v not in (None, False)}
@@ -320,7 +330,7 @@ def randint(
         raise TypeError(
             f"randint(): argument 'size' (position {len(args)}) must be tuple of ints, not {type(size).__name__}"
         )
-    dt = _dt.from_python_type(dtype) if dtype is not None else _dt.int64
+    dt = _integral_dtype(dtype, "randint", _dt.int64)
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     shape = shape_of((size,), "randint")
     if dev.type != "cpu":  # CUDA or meta
@@ -334,7 +344,7 @@ def randperm(
     *,
     generator: Generator | None = None,
     out: Any = None,
-    dtype: _dt.dtype = _dt.int64,
+    dtype: _dt.dtype | None = None,
     layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
@@ -355,20 +365,21 @@ def randperm(
         >>> retrograd.randperm(5)
         tensor([4, 0, 1, 3, 2])
     """
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, "randperm")
     if out is not None:
-        dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
+        dtype = getattr(out, "dtype", dtype) if dtype in (None, _dt.int64) else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
     if generator is not None and not isinstance(generator, Generator):  # e.g. RandomSampler(generator=seed)
         listed = tuple(text.format(package_name()) for text in _RANDPERM_SIGNATURES)
         raise invalid_combination("randperm", (n,), listed, {"generator": generator})
-    check_layout(layout)
+    check_layout(layout, "randperm")
     check_pin_memory(pin_memory)
     dev = target_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
-    if dtype == _dt.bool_:
-        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    dtype = _dt.int64 if dtype is None else dtype
+    if dtype == _dt.bool_ or dtype.is_complex:
+        raise NotImplementedError(f"\"randperm\" not implemented for '{dtype.kind_name}'")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
 
@@ -440,12 +451,14 @@ def normal(
     if out is not None:
         from_size = not isinstance(mean, Tensor) and not isinstance(std, Tensor)  # normal(0.0, 1.0, size)
         return write_out(out, normal, locals(), dtype_from_out=from_size)
-    check_layout(layout)
+    check_layout(layout, "normal")
     check_pin_memory(pin_memory)
     rng = resolve(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
             raise TypeError(f"{_BAD_NORMAL} - got (Tensor, float, tuple)")
+        _no_factory_keywords(mean, std, dtype=dtype, layout=layout, device=device, pin_memory=pin_memory,
+                             requires_grad=requires_grad)
         if _vmap.active:  # batched means or scales: every example draws its own
             drawn = batched("random", normal, mean, std, generator=generator)
             if drawn is not NOT_BATCHED:
@@ -453,13 +466,24 @@ def normal(
         return _normal_tensor(mean, std, rng)
     if size is None:
         raise TypeError(f"{_BAD_NORMAL} - got (float, float)")
-    as_device(device)
+    dev = target_device(device)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
+    dt = check_float(_float_or_default(dtype, "normal"), "normal_kernel_cpu")
     shape = shape_of((size,), "normal")
     mean, std = float(mean), float(std)
+    if dev.type != "cpu":  # CUDA or meta
+        return _leaf(device_draw(dev, "normal", shape, dt.np, mean, std), requires_grad)
     return _recorded("normal", rng, lambda s: _leaf(_normal_draw(rng, s, dt.np, mean, std), requires_grad), shape)
+
+
+def _no_factory_keywords(mean: Any, std: Any, **given: Any) -> None:
+    """PyTorch's tensor forms of `normal` take no factory keywords: its TypeError, not the keyword ignored."""
+    passed = {k: v for k, v in given.items() if v is not None and v is not False}
+    if passed:
+        kinds = ", ".join(type(x).__name__ if not isinstance(x, Tensor) else "Tensor" for x in (mean, std))
+        keywords = ", ".join(f"{k}={type(v).__name__}" for k, v in passed.items())
+        raise TypeError(f"{_BAD_NORMAL} - got ({kinds}, {keywords})")
 
 
 def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
@@ -684,6 +708,7 @@ def rand_like(
     layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """`rand` with `input`'s shape and (by default) dtype.
@@ -702,9 +727,10 @@ def rand_like(
         tensor([0.4963, 0.7682, 0.0885])
     """
     as_device(device)
-    check_layout(layout)
+    check_layout(layout, "rand_like")
+    check_pin_memory(pin_memory)
     check_memory_format(memory_format)
-    dt = dtype or input.dtype
+    dt = dtype_arg(dtype, "rand_like") or input.dtype
     dev = input.device if device is None else device
     if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).uniform_()
         fill = lambda t: t.uniform_(0.0, 1.0, generator=generator)  # noqa: E731
@@ -720,6 +746,7 @@ def randn_like(
     layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """`randn` with `input`'s shape and (by default) dtype.
@@ -739,9 +766,10 @@ def randn_like(
                 [-2.1788,  0.5684]])
     """
     as_device(device)
-    check_layout(layout)
+    check_layout(layout, "randn_like")
+    check_pin_memory(pin_memory)
     check_memory_format(memory_format)
-    dt = dtype or input.dtype
+    dt = dtype_arg(dtype, "randn_like") or input.dtype
     dev = input.device if device is None else device
     if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).normal_()
         fill = lambda t: t.normal_(0.0, 1.0, generator=generator)  # noqa: E731
@@ -784,6 +812,7 @@ def randint_like(
     layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `randint_like(x, low, high)`.
@@ -810,11 +839,12 @@ def randint_like(
         tensor([7, 5, 7, 5])
     """
     as_device(device)
-    check_layout(layout)
+    check_layout(layout, "randint_like")
+    check_pin_memory(pin_memory)
     check_memory_format(memory_format)
     if high is None:
         low, high = 0, low
-    dt = dtype or input.dtype
+    dt = _integral_dtype(dtype, "randint_like", input.dtype)
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
     shape = input._data.shape
     if check_memory_format(memory_format) in ("channels_last", "channels_last_3d"):  # drawn in memory order

@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._display_name import package_name
+from .._layouts import layout as layout_type
+from .._layouts import sparse_coo, strided
 from .._storage import uninitialized_value
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
 from ..backend.sparse import SparseCOO
@@ -27,7 +29,7 @@ from .kernels.guards import (
     store_scalar,
 )
 from .kernels.out_arg import ANY, write_out
-from .kernels.placement import check_layout, check_memory_format, check_pin_memory, empty_in_format
+from .kernels.placement import check_layout, check_memory_format, check_pin_memory, dtype_arg, empty_in_format
 
 # PyTorch's words when a factory's requires_grad=True meets a dtype that cannot require grad
 FACTORY_REFUSAL = "Only Tensors of floating point and complex dtype can require gradients"
@@ -114,12 +116,13 @@ def zeros(
         >>> retrograd.zeros((2,), dtype=retrograd.int64)
         tensor([0, 0])
     """
-    check_layout(layout)
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     shape = new_shape(size_keyword(dims, size, "zeros", required=True), "zeros")
+    if layout is not None and layout is not strided:
+        return sparse_zeros("zeros", shape, _float_or(dtype), layout, dev, requires_grad)
     return _factory(_maker(dev).zeros(shape, _float_or(dtype).np), requires_grad, dev)
 
 
@@ -150,7 +153,7 @@ def ones(
         tensor([[1., 1.],
                 [1., 1.]])
     """
-    check_layout(layout)
+    _check_filled_layout(layout, "ones")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
@@ -191,17 +194,41 @@ def empty(
     """
     if out is not None:
         return write_out(out, empty, locals(), ANY, dtype_from_out=True)
-    check_layout(layout)
     check_pin_memory(pin_memory)
+    dtype = dtype_arg(dtype, "empty")
     name = "contiguous_format" if memory_format is None else check_memory_format(memory_format)
     if name == "preserve_format":
         raise RuntimeError("unsupported memory format Preserve")
     shape = new_shape(size_keyword(dims, size, "empty", required=True), "empty")
+    if layout is not None and layout is not strided:
+        return sparse_zeros("empty", shape, _float_or(dtype), layout, _target(device), requires_grad)
     if name == "contiguous_format":
         return _uninitialized(zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad))
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
     laid[...] = 0
     return _uninitialized(_factory(laid, requires_grad, _target(device)))
+
+
+def sparse_zeros(fn: str, shape: tuple, dt: dtype, layout: Any, dev: Any, requires_grad: bool) -> Tensor:
+    """`zeros` and `empty` with a sparse `layout=`: a sparse tensor of `shape` with no entries, as
+    PyTorch's (COO of any rank; CSR and CSC of 2 dims); other layouts and devices refused."""
+    name = getattr(layout, "_name", None)
+    if dev is not CPU or not (name == "sparse_coo" or name in ("sparse_csr", "sparse_csc") and len(shape) == 2):
+        check_layout(layout, fn)  # PyTorch's TypeError for a value that is not a layout
+        raise NotImplementedError(f"{fn}() makes {layout!r} tensors of 2 dims (COO: any) on the CPU only")
+    if name == "sparse_coo":
+        data: Any = SparseCOO(np.zeros((len(shape), 0), np.int64), np.zeros(0, dt.np), shape, True)
+    else:
+        rows = shape[0] if name == "sparse_csr" else shape[1]
+        data = SparseCompressed(np.zeros(rows + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, dt.np), shape, name)
+    return _factory(data, requires_grad)
+
+
+def _check_filled_layout(layout: Any, fn: str) -> None:
+    """`ones`' and `full`'s `layout=`: PyTorch's refusal of a sparse COO one, which cannot hold a fill."""
+    if layout is sparse_coo:
+        raise RuntimeError("full(...) is not implemented for sparse layout")
+    check_layout(layout, fn)
 
 
 def _uninitialized(t: Tensor) -> Tensor:
@@ -239,7 +266,7 @@ def empty_strided(
         >>> t.shape, t.stride(), t.is_contiguous()
         (retrograd.Size([2, 3]), (1, 2), False)
     """
-    check_layout(layout)
+    check_layout(layout, "empty_strided")
     check_pin_memory(pin_memory)
     shape, steps = new_shape(size, "empty_strided"), tuple(int(s) for s in stride)
     if len(shape) != len(steps):
@@ -283,7 +310,7 @@ def full(
         >>> retrograd.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
-    check_layout(layout)
+    _check_filled_layout(layout, "full")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
@@ -291,7 +318,7 @@ def full(
     number_arg("full", "fill_value", 2, fill_value)
     if isinstance(fill_value, Tensor):  # PyTorch's parser reads a 0-d tensor as the number it holds
         fill_value = scalar_arg("full", "fill_value", 2, fill_value)
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, "full")
     if dtype is None:
         dtype = _dt.result_type(fill_value)
     if not isinstance(size, (tuple, list)):
@@ -314,8 +341,8 @@ _EYE_SIGNATURES = (f"int n, *, {_FACTORY_KEYWORDS}", f"int n, int m, *, {_FACTOR
 
 
 def eye(
-    n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    pin_memory: bool = False, out: Any = None,
+    n: int, m: int | None = None, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal.
 
@@ -333,6 +360,7 @@ def eye(
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    check_layout(layout, "eye")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, eye, locals(), ANY, dtype_from_out=True)
@@ -391,8 +419,20 @@ def _filled_like(
     return _factory(out, requires_grad, dev) if host else _factory(out, requires_grad)
 
 
+def _zeros_laid_out(
+    t: Tensor, fn: str, dtype: dtype | None, layout: Any, device: Any, requires_grad: bool, memory_format: Any
+) -> Tensor:
+    """`zeros_like(t, layout=...)`: dense zeros shaped like `t` (sparse or not) for `strided`, else a
+    sparse tensor with no entries (see `sparse_zeros`)."""
+    if layout is strided:
+        dense = t if t.layout is strided else t.detach().to_dense()  # only the shape is read
+        return _filled_like(dense, 0, dtype, device, requires_grad, memory_format)
+    dt = dtype_arg(dtype, fn)
+    return sparse_zeros(fn, tuple(t.shape), t.dtype if dt is None else dt, layout, _target(device, t), requires_grad)
+
+
 def zeros_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    t: Tensor, *, dtype: dtype | None = None, layout: Any = None, device: Any = None, requires_grad: bool = False,
     pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of zeros with `t`'s shape and (by default) dtype and device.
@@ -415,11 +455,14 @@ def zeros_like(
     check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("zeros_like", t)
+    dtype = dtype_arg(dtype, "zeros_like")
+    if layout is not None:
+        return _zeros_laid_out(t, "zeros_like", dtype, layout, device, requires_grad, memory_format)
     return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    t: Tensor, *, dtype: dtype | None = None, layout: Any = None, device: Any = None, requires_grad: bool = False,
     pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of ones with `t`'s shape and (by default) dtype and device.
@@ -441,11 +484,15 @@ def ones_like(
     check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("ones_like", t)
+    dtype = dtype_arg(dtype, "ones_like")
+    check_layout(layout, "ones_like")
+    if layout is not None:
+        t = t.detach().to_dense() if t.layout is not strided else t  # only the shape is read
     return _filled_like(t, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    t: Tensor, *, dtype: dtype | None = None, layout: Any = None, device: Any = None, requires_grad: bool = False,
     pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor with `t`'s shape and (by default) dtype and device whose values are not to be relied on.
@@ -472,6 +519,10 @@ def empty_like(
     check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("empty_like", t)
+    dtype = dtype_arg(dtype, "empty_like")
+    if layout is not None and (layout is strided or layout is t.layout):  # PyTorch's: no dense to sparse here
+        return _uninitialized(_zeros_laid_out(t, "empty_like", dtype, layout, device, requires_grad, memory_format))
+    check_layout(layout, "empty_like")
     # laid out as PyTorch's (a transposed input gives a transposed result), so what fills it in
     # memory order (dropout's mask, rand_like) draws as PyTorch's does
     return _uninitialized(_filled_like(t, 0, dtype, device, requires_grad, memory_format))
@@ -482,6 +533,7 @@ def full_like(
     fill_value: Any,
     *,
     dtype: dtype | None = None,
+    layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
@@ -505,6 +557,10 @@ def full_like(
                 [3.5000, 3.5000]])
     """
     check_pin_memory(pin_memory)
+    check_layout(layout, "full_like")
+    dtype = dtype_arg(dtype, "full_like")
+    if layout is not None and input.layout is not strided:
+        input = input.detach().to_dense()  # only the shape is read
     fill_value = scalar_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input._data.shape))
     return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,
@@ -523,10 +579,11 @@ def new_like(
     requires_grad: bool = False, layout: Any = None, pin_memory: bool = False,
 ) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s; the shape by position or as `size=`."""
-    check_layout(layout)
+    if kind not in ("zeros", "empty") or not isinstance(layout, layout_type):  # those two make sparse ones too
+        check_layout(layout, f"new_{kind}")
     check_pin_memory(pin_memory)
     dev = _target(device, t)
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, f"new_{kind}")
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
         from .from_data import copy_construct_warning, tensor
@@ -544,4 +601,4 @@ def new_like(
     args = size_keyword(args, size, f"new_{kind}")
     new_shape(args, f"new_{kind}")
     maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
-    return maker(*args, dtype=dt, device=dev, requires_grad=requires_grad)
+    return maker(*args, dtype=dt, layout=layout, device=dev, requires_grad=requires_grad)

@@ -29,7 +29,7 @@ from .kernels.guards import (
     nested_sizes,
     ragged_error,
 )
-from .kernels.placement import check_pin_memory
+from .kernels.placement import check_layout, check_pin_memory, dtype_arg
 
 __all__ = ["tensor", "as_tensor", "asarray", "scalar_tensor"]
 
@@ -202,7 +202,7 @@ def tensor(
         retrograd.int64
     """
     check_pin_memory(pin_memory)
-    dtype = _dt.from_python_type(dtype)  # `dtype=float`: float64, as PyTorch reads it
+    dtype = dtype_arg(dtype, "tensor")  # `dtype=float`: float64, as PyTorch reads it
     dev = _target(device)
     if isinstance(data, Tensor):
         copy_construct_warning("torch.tensor(sourceTensor)")
@@ -265,7 +265,10 @@ def _text_error(kind: str, dt: dtype | None) -> TypeError:
     return TypeError(f"'{kind}' object cannot be interpreted as an integer")
 
 
-def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def scalar_tensor(
+    value: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None, pin_memory: bool = False,
+    requires_grad: bool = False,
+) -> Tensor:
     """A 0-d tensor holding the number `value` (the default float dtype unless `dtype` is given).
 
     Args:
@@ -288,6 +291,9 @@ def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, re
     if isinstance(value, Tensor):
         raise TypeError("scalar_tensor(): argument 's' (position 1) must be Number, not Tensor")
     number_arg("scalar_tensor", "s", 1, value)
+    check_layout(layout, "scalar_tensor")
+    check_pin_memory(pin_memory)
+    dtype = dtype_arg(dtype, "scalar_tensor")
     check_scalar_fits(value, dtype or _dt.get_default_dtype(), half_rounds=True)
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
@@ -311,7 +317,7 @@ def as_tensor(data: Any, *, dtype: dtype | None = None, device: Any = None) -> T
         >>> t
         tensor([5., 2.], dtype=retrograd.float64)
     """
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
     dev = _target(device)
@@ -354,7 +360,7 @@ def asarray(
         >>> retrograd.asarray([1, 2], copy=True)
         tensor([1, 2])
     """
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, "asarray")
     if isinstance(obj, Tensor):
         result = _tensor_as_array(obj, dtype, device, copy)
     elif isinstance(obj, UntypedStorage):  # its bytes read as `dtype` (int64 when None, as PyTorch)

@@ -20,7 +20,7 @@ from .kernels.guards import (
     no_bool_range,
 )
 from .kernels.out_arg import ANY, write_out
-from .kernels.placement import check_pin_memory
+from .kernels.placement import check_layout, check_pin_memory, dtype_arg
 from .kernels.spacing import arange_values, linspace_values, logspace_values
 
 __all__ = ["arange", "range", "linspace", "logspace"]
@@ -48,6 +48,7 @@ def arange(
     step: Any = 1,
     *,
     dtype: dtype | None = None,
+    layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
@@ -71,6 +72,7 @@ def arange(
         >>> retrograd.arange(1, 2.5, 0.5)
         tensor([1.0000, 1.5000, 2.0000])
     """
+    check_layout(layout, "arange")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, arange, locals(), ANY, dtype_from_out=True)
@@ -87,10 +89,11 @@ def arange(
         given = (start, end) if type(step) is int and step == 1 else (start, end, step)
         raise invalid_combination("arange", given, _ARANGE_SIGNATURES) from None
     check_range(start, end, step)
-    dtype = _dt.from_python_type(dtype)
+    dtype = dtype_arg(dtype, "arange")
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
     no_bool_range("arange", dtype)
+    _no_complex_range("arange_cpu", dtype)
     if dtype is _dt.int64:  # PyTorch's int64 kernel truncates the bounds and the step before it counts
         start, end, step = int(start), int(end), int(step)
         if step == 0:
@@ -102,8 +105,8 @@ def arange(
 
 
 def range(
-    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, out: Any = None,
 ) -> Tensor:
     """Values from `start` to `end` inclusive in steps of `step` (deprecated in PyTorch: use `arange`).
 
@@ -134,12 +137,21 @@ def range(
     warnings.warn(_RANGE_DEPRECATED, UserWarning, stacklevel=2)
     start, end, step = (scalar_arg("range", name, i, x) for i, (name, x) in enumerate(
         (("start", start), ("end", end), ("step", step)), 1))
+    check_layout(layout, "range")
+    dtype = dtype_arg(dtype, "range")
     dev = _target(device)
     check_range(start, end, step)
     no_bool_range("range", dtype)
+    _no_complex_range("range_cpu", dtype)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
+
+
+def _no_complex_range(kernel: str, dt: dtype | None) -> None:
+    """PyTorch's CPU range kernels have no complex version."""
+    if dt is not None and dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
 
 
 _BOUND_KINDS = (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
@@ -167,8 +179,8 @@ def _spacing_bounds(fn: str, start: Any, end: Any, steps: Any, signatures: tuple
 
 
 def linspace(
-    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    pin_memory: bool = False, out: Any = None,
+    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """`steps` evenly spaced values from `start` to `end` inclusive.
 
@@ -186,6 +198,7 @@ def linspace(
         >>> retrograd.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    check_layout(layout, "linspace")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, linspace, locals(), ANY, dtype_from_out=True)
@@ -206,6 +219,7 @@ def logspace(
     base: float = 10.0,
     *,
     dtype: dtype | None = None,
+    layout: Any = None,
     device: Any = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
@@ -232,6 +246,7 @@ def logspace(
         >>> retrograd.logspace(0, 3, 4, base=2)
         tensor([1., 2., 4., 8.])
     """
+    check_layout(layout, "logspace")
     check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, logspace, locals(), ANY, dtype_from_out=True)

@@ -17,7 +17,7 @@ from .. import dtypes as _dt
 from ..tensor import Tensor
 from .creation import zeros
 from .kernels.arg_types import invalid_combination
-from .kernels.placement import check_layout, check_pin_memory
+from .kernels.placement import check_layout, check_pin_memory, dtype_arg
 
 __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 
@@ -73,6 +73,7 @@ def _positions(
 ) -> tuple[Any, Any]:
     """(arange(N) in the window's dtype, N) with N one longer for periodic windows; None for N ≤ 1."""
     window_length = _window_length(name, window_length)
+    dtype = dtype_arg(dtype, name)
     dt = dtype if dtype is not None else _dt.get_default_dtype()
     if dt.np.kind not in "fc":
         raise _non_floating(name, dt, bool(pin_memory))
@@ -87,6 +88,7 @@ def _positions(
 
 
 def _finish(
+    name: str,
     values: Any,
     window_length: int,
     periodic: bool,
@@ -97,8 +99,9 @@ def _finish(
     pin_memory: bool,
 ) -> Tensor:
     """The window as a tensor: the periodic form drops the last value; length 0 and 1 are [] and [1]."""
-    check_layout(layout)
+    check_layout(layout, name)
     check_pin_memory(pin_memory or False)
+    dtype = dtype_arg(dtype, name)
     dt = dtype if dtype is not None else _dt.get_default_dtype()
     out = zeros(window_length, dtype=dt, device=device)
     if values is None:
@@ -155,7 +158,8 @@ def hamming_window(
     if x is not None:
         t = x.dtype.type
         x = np.cos(x * t(2 * math.pi / (n - 1))) * t(-beta) + t(alpha)
-    return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
+    return _finish("hamming_window", x, window_length, periodic, dtype, layout, device, requires_grad,
+                   bool(pin_memory))
 
 
 def hann_window(
@@ -193,7 +197,8 @@ def hann_window(
     if x is not None:
         t = x.dtype.type
         x = np.cos(x * t(2 * math.pi / (n - 1))) * t(-0.5) + t(0.5)
-    return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
+    return _finish("hann_window", x, window_length, periodic, dtype, layout, device, requires_grad,
+                   bool(pin_memory))
 
 
 def blackman_window(
@@ -230,7 +235,8 @@ def blackman_window(
         t = x.dtype.type
         x = x * t(math.pi / (n - 1))
         x = np.cos(x * t(4)) * t(0.08) - np.cos(x * t(2)) * t(0.5) + t(0.42)
-    return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
+    return _finish("blackman_window", x, window_length, periodic, dtype, layout, device, requires_grad,
+                   bool(pin_memory))
 
 
 def bartlett_window(
@@ -270,7 +276,8 @@ def bartlett_window(
         x = x * t(2.0 / (n - 1))
         half = ((n - 1) >> 1) + 1
         x[half:] = t(2) - x[half:]
-    return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
+    return _finish("bartlett_window", x, window_length, periodic, dtype, layout, device, requires_grad,
+                   bool(pin_memory))
 
 
 def kaiser_window(
@@ -314,4 +321,5 @@ def kaiser_window(
         a = (n - 1) / 2.0
         x64 = np.i0(beta * np.sqrt(np.maximum(1 - ((x.astype(np.float64) - a) / a) ** 2, 0))) / np.i0(beta)
         x = x64.astype(x.dtype)
-    return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
+    return _finish("kaiser_window", x, window_length, periodic, dtype, layout, device, requires_grad,
+                   bool(pin_memory))

@@ -1,10 +1,11 @@
 """Checks for the placement and layout arguments of creation functions (all CPU, strided, dense).
 
 PyTorch's creation functions take `pin_memory`, `layout` and `memory_format`. On a CPU-only
-build PyTorch refuses pinned memory; retrograd has one layout (strided), so these checks refuse
-the others instead of ignoring them. The four memory formats are honoured: `preserve_format`
-keeps the order of a tensor's strides, `contiguous_format` is row-major, `channels_last` and
-`channels_last_3d` put the channel dim (1) fastest (`empty_in_format`).
+build PyTorch refuses pinned memory; the dense factories make strided tensors and refuse the
+sparse layouts instead of ignoring them (zeros, empty and `*_like` build sparse zeros
+themselves). The four memory formats are honoured: `preserve_format` keeps the order of a
+tensor's strides, `contiguous_format` is row-major, `channels_last` and `channels_last_3d` put
+the channel dim (1) fastest (`empty_in_format`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._layouts import channels_last_strides, format_name, suggested_format
+from ..._display_name import package_name
+from ..._layouts import channels_last_strides, format_name, strided, suggested_format
+from ..._layouts import layout as layout_type
 from ...backend.compat import as_strided
+from ...dtypes import dtype as dtype_type
+from ...dtypes import from_python_type
 
 
 def check_pin_memory(pin_memory: bool) -> None:
@@ -25,10 +30,23 @@ def check_pin_memory(pin_memory: bool) -> None:
         )
 
 
-def check_layout(layout: Any) -> None:
-    """Only the default (strided) layout exists here."""
-    if layout is not None and str(layout) not in ("torch.strided", "retrograd.strided"):
-        raise NotImplementedError(f"retrograd has only the strided layout, not {layout!r}")
+def check_layout(layout: Any, fn: str) -> None:
+    """A dense factory's `layout=`: None or `strided`; PyTorch's TypeError for a value that is not
+    a layout; a sparse layout refused (the factories that build sparse tensors check it first)."""
+    if layout is None or layout is strided:
+        return
+    if not isinstance(layout, layout_type):
+        raise TypeError(f"{fn}(): argument 'layout' must be {package_name()}.layout, not {type(layout).__name__}")
+    raise NotImplementedError(f"{fn}() makes only strided (dense) tensors here, not {layout!r}")
+
+
+def dtype_arg(dtype: Any, fn: str) -> Any:
+    """A factory's `dtype=`: None, or a dtype (Python's float, int, bool and complex read as
+    PyTorch reads them); PyTorch's TypeError for anything else (a string, say)."""
+    dtype = from_python_type(dtype)
+    if dtype is not None and not isinstance(dtype, dtype_type):
+        raise TypeError(f"{fn}(): argument 'dtype' must be {package_name()}.dtype, not {type(dtype).__name__}")
+    return dtype
 
 
 def check_memory_format(memory_format: Any, fn: str = "empty") -> str:

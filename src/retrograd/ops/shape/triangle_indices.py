@@ -7,14 +7,22 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
-from ...backend import as_device
 from ...tensor import Tensor
+from ..creation import _factory, target_device
 from ..kernels.arg_types import int_arg
+from ..kernels.placement import check_layout, check_pin_memory, dtype_arg
 
 __all__ = ["tril_indices", "triu_indices"]
 
 
-def _coordinates(name: str, row: int, col: int, offset: int, dtype: Any, lower: bool) -> Tensor:
+def _coordinates(
+    name: str, row: int, col: int, offset: int, lower: bool, dtype: Any, layout: Any, device: Any, pin_memory: bool,
+    requires_grad: bool,
+) -> Tensor:
+    check_layout(layout, name)
+    check_pin_memory(pin_memory)
+    dtype = dtype_arg(dtype, name)
+    dev = target_device(device)
     row, col = int_arg(name, "row", 1, row), int_arg(name, "col", 2, col)
     offset = int_arg(name, "offset", 3, offset)
     if row < 0:
@@ -26,10 +34,13 @@ def _coordinates(name: str, row: int, col: int, offset: int, dtype: Any, lower: 
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.kind_name}'")
     rows, cols = np.indices((row, col))
     keep = cols - rows <= offset if lower else cols - rows >= offset
-    return Tensor._make(np.stack([rows[keep], cols[keep]]).astype(dt.np).reshape(2, -1))
+    return _factory(np.stack([rows[keep], cols[keep]]).astype(dt.np).reshape(2, -1), requires_grad, dev)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+def tril_indices(
+    row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None, layout: Any = None,
+    pin_memory: bool = False, requires_grad: bool = False,
+) -> Tensor:
     """The coordinates of the lower triangle of a `row` x `col` matrix, as a (2, N) tensor.
 
     Args:
@@ -51,11 +62,13 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
         tensor([[1, 2, 2],
                 [0, 0, 1]])
     """
-    as_device(device)
-    return _coordinates("tril_indices", row, col, offset, dtype, True)
+    return _coordinates("tril_indices", row, col, offset, True, dtype, layout, device, pin_memory, requires_grad)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+def triu_indices(
+    row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None, layout: Any = None,
+    pin_memory: bool = False, requires_grad: bool = False,
+) -> Tensor:
     """The coordinates of the upper triangle of a `row` x `col` matrix, as a (2, N) tensor.
 
     Args:
@@ -74,5 +87,4 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
         tensor([[0, 0, 1],
                 [1, 2, 2]])
     """
-    as_device(device)
-    return _coordinates("triu_indices", row, col, offset, dtype, False)
+    return _coordinates("triu_indices", row, col, offset, False, dtype, layout, device, pin_memory, requires_grad)

@@ -62,12 +62,17 @@ def _masked(g: Tensor, a: Any) -> Tensor:
                         shape=a.shape, layout=a.layout)  # fmt: skip
 
 
+def _compressed_of(xp: Any, values: Any, compressed: Any, plain: Any, shape: tuple, layout: str) -> SparseCompressed:
+    return SparseCompressed(compressed, plain, values, shape, layout)
+
+
 _from_values = Primitive(
     "sparse_compressed_tensor",
-    lambda xp, values, compressed, plain, shape, layout: SparseCompressed(compressed, plain, values, shape, layout),
+    _compressed_of,
     [lambda g, compressed, plain, layout: _entries(g, compressed, plain, layout)],  # d(entries)/d(values): g there
     inputs=("values",),
     node_name="SparseCompressedTensorBackward0",
+    half_forward=_compressed_of,  # the values are stored as given: float16 and bfloat16 ones too
 )
 _values = Primitive(
     "compressed_values",

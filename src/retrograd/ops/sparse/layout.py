@@ -36,12 +36,17 @@ def _gathered(g: Tensor, indices: Any) -> Tensor:
     return g[tuple(Tensor._make(i) for i in indices)]  # differentiable: a second order records it
 
 
+def _coo_of(xp: Any, values: Any, indices: Any, shape: tuple, coalesced: bool) -> SparseCOO:
+    return SparseCOO(indices, values, shape, coalesced)
+
+
 _from_values = Primitive(
     "sparse_coo_tensor",
-    lambda xp, values, indices, shape, coalesced: SparseCOO(indices, values, shape, coalesced),
+    _coo_of,
     [lambda g, indices: _gathered(g, indices)],  # d(entries)/d(values) = the gradient at the indices
     inputs=("values",),
     node_name="SparseCooTensorWithDimsAndTensorsBackward0",
+    half_forward=_coo_of,  # the values are stored as given: float16 and bfloat16 ones too
     saves_number=True,  # PyTorch saves the indices: a second backward through the node raises
 )
 _values_at = Primitive(

@@ -69,7 +69,7 @@ def fftfreq(
     """
     if out is not None:
         return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
-    check_layout(layout)
+    check_layout(layout, "fftfreq")
     as_device(device)
     _check_count(n)
     steps = np.concatenate([np.arange((n + 1) // 2), np.arange(-(n // 2), 0)])
@@ -100,7 +100,7 @@ def rfftfreq(
     """
     if out is not None:
         return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
-    check_layout(layout)
+    check_layout(layout, "rfftfreq")
     as_device(device)
     count = int(n / 2) + 1  # C++'s n / 2, which rounds toward zero: rfftfreq(-1) has one entry
     _check_count(count)
