@@ -50,6 +50,8 @@ def tril_indices(
             (default 0).
         dtype (dtype, optional): the index dtype (default int64).
         device (device, optional): where to place the result.
+        layout (layout, optional): only `strided`; pin_memory (bool): only False on this CPU build.
+        requires_grad (bool): refused for the integer index dtypes (PyTorch's RuntimeError), as True.
 
     Returns:
         Tensor: row indices in row 0 and column indices in row 1, in row-major order.
@@ -78,6 +80,8 @@ def triu_indices(
             (default 0).
         dtype (dtype, optional): the index dtype (default int64).
         device (device, optional): where to place the result.
+        layout (layout, optional): only `strided`; pin_memory (bool): only False on this CPU build.
+        requires_grad (bool): refused for the integer index dtypes (PyTorch's RuntimeError), as True.
 
     Returns:
         Tensor: row indices in row 0 and column indices in row 1, in row-major order.
