@@ -1,7 +1,9 @@
 """The memory layout of results where PyTorch's kernels choose one that NumPy's would not: cat and
 stack (row-major unless every input is channels-last: a KV cache grown with cat from transposed
 heads is contiguous), softmax, log_softmax, tril and triu (row-major), and scaled dot-product
-attention (its CPU flash kernel writes an `empty_like(query)`); + - * / of operands laid out
+attention (its CPU flash kernel writes an `empty_like(query)`), layer norm (row-major: its kernel reads
+`x.contiguous()`, so Idefics3's connector can `view` the norm of transposed patch embeddings) and rms
+norm (row-major unless channels-last); + - * / of operands laid out
 differently (the first operand with an order decides: diffusers' channels-last attention output plus
 its row-major residual stays channels-last), group norm, upsampling and
 the reflect/replicate/constant pads (a channels-last input's layout; circular pads are row-major)."""
@@ -72,6 +74,21 @@ def _row_major_cases(m):
     }
 
 
+def _norm_cases(m):
+    heads = m.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) % 7
+    cl = m.arange(120.0).reshape(2, 3, 4, 5).contiguous(memory_format=m.channels_last) % 7
+    return {
+        "layer_norm": lambda: m.nn.functional.layer_norm(heads, (5,)),
+        "layer_norm_affine": lambda: m.nn.functional.layer_norm(heads, (5,), m.ones(5), m.zeros(5)),
+        "layer_norm_wide": lambda: m.nn.functional.layer_norm(m.arange(128.0).reshape(1, 32, 4).mT / 64, (32,)),
+        "layer_norm_channels_last": lambda: m.nn.functional.layer_norm(cl, (5,)),
+        "layer_norm_half": lambda: m.nn.functional.layer_norm(heads.half(), (5,)),
+        "rms_norm": lambda: m.nn.functional.rms_norm(heads, (5,)),
+        "rms_norm_weight": lambda: m.nn.functional.rms_norm(heads, (5,), m.ones(5)),
+        "rms_norm_channels_last": lambda: m.nn.functional.rms_norm(cl, (5,)),
+    }
+
+
 def _attention_cases(m):
     f = m.nn.functional.scaled_dot_product_attention
     split = m.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) / 60  # (B, T, H, D) -> (B, H, T, D)
@@ -97,6 +114,22 @@ def test_softmax_and_triangles_are_row_major():
     assert rg.equal(heads.tril(), heads.contiguous().tril())
 
 
+def test_norms_of_transposed_input_are_row_major():
+    # Idefics3's connector views the post-layernorm of (B, C, N).transpose(1, 2) patch embeddings
+    x = rg.arange(128.0).reshape(1, 32, 4).transpose(1, 2) / 64
+    for out in (rg.nn.LayerNorm(32)(x), rg.nn.functional.layer_norm(x, (32,)), rg.nn.RMSNorm(32)(x)):
+        assert out.stride() == (128, 32, 1)
+        assert out.view(1, 2, 64).shape == (1, 2, 64)
+    assert rg.allclose(rg.nn.functional.layer_norm(x, (32,)), rg.nn.functional.layer_norm(x.contiguous(), (32,)))
+    x.requires_grad_()
+    out = rg.nn.functional.rms_norm(x, (32,))
+    assert type(out.grad_fn).__name__ == "CloneBackward0"  # PyTorch copies the result to row-major
+    out.sum().backward()
+    assert x.grad.stride() == x.stride()
+    cl = rg.ones(2, 3, 4, 5).contiguous(memory_format=rg.channels_last)
+    assert rg.nn.functional.rms_norm(cl, (5,)).stride() == cl.stride()
+
+
 def test_attention_output_follows_split_heads():
     # q from (B, T, H, D).transpose(1, 2): the output is laid out (B, T, H, D), so it views back
     q = rg.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) / 60
@@ -119,6 +152,14 @@ def test_result_layout_vs_torch(name):
     assert got.stride() == want.stride()
     assert got.is_contiguous() == want.is_contiguous()
     np.testing.assert_allclose(got.float().numpy(), want.float().numpy(), rtol=1e-6, atol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(_norm_cases(rg)))
+def test_norm_layout_vs_torch(name):
+    want, got = _norm_cases(torch)[name](), _norm_cases(rg)[name]()
+    assert got.stride() == want.stride()
+    np.testing.assert_allclose(got.float().numpy(), want.float().numpy(), rtol=1e-3, atol=1e-3)  # half's last bits
 
 
 def _mixed_cases(m):

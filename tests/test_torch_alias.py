@@ -432,3 +432,38 @@ def test_more_class_names_vs_torch(tmp_path):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+
+
+# Submodules that a function of the same name hides on their package, imported by their `torch` name:
+# the package attribute stays the function, as in PyTorch (old weight-norm code imports
+# `torch.nn.utils.weight_norm`; Mamba's scan imports `torch._higher_order_ops.associative_scan`)
+SHADOWED_SUBMODULES = """
+import torch
+import torch.autograd.gradcheck
+from torch.nn.utils.weight_norm import WeightNorm
+import torch.nn.utils.spectral_norm
+import torch._higher_order_ops.associative_scan
+import torch.autograd
+from torch.autograd.gradcheck import gradgradcheck
+print(type(torch.autograd.gradcheck).__name__, type(torch.nn.utils.weight_norm).__name__,
+      type(torch.nn.utils.spectral_norm).__name__, type(torch._higher_order_ops.associative_scan).__name__)
+print(torch.autograd.gradcheck(torch.sin, torch.ones(2, dtype=torch.double, requires_grad=True)), WeightNorm.__name__)
+print(torch.nn.utils.weight_norm(torch.nn.Linear(2, 2)).weight_g.shape)
+"""
+
+
+def test_shadowed_submodules_keep_the_packages_functions(tmp_path):
+    script = tmp_path / "shadowed.py"
+    script.write_text(SHADOWED_SUBMODULES)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["function function function function", "True WeightNorm"]
+
+
+def test_shadowed_submodules_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    script = tmp_path / "shadowed.py"
+    script.write_text(SHADOWED_SUBMODULES)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, "-W", "ignore", str(script)], capture_output=True, text=True, timeout=120)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)

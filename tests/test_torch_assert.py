@@ -1,6 +1,8 @@
 """`torch._assert(condition, message)`: Python's assert as a function, which torchvision's models and
 ODE solvers call to check shapes; `torch._check` (and its IndexError/ValueError/TypeError kin),
-`torch._assert_async` and `torch._shape_as_tensor`, which kornia calls in place of assert."""
+`torch._assert_async` and `torch._shape_as_tensor`, which kornia calls in place of assert; `torch._check_with`
+and `torch._check_tensor_all(_with)`, which Hugging Face transformers' `torch_compilable_check` calls (LLaVA,
+Qwen2.5-VL and Gemma 3 check their image-token counts with it)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,29 @@ CASES = [
     (lambda m: m._check_value(False), (ValueError, CHECK_DEFAULT)),
     (lambda m: m._check_type(False, lambda: 5), (TypeError, "5")),
     (lambda m: m._check_not_implemented(False, lambda: "later"), (NotImplementedError, "later")),
+    (lambda m: m._check_with(IndexError, False, lambda: "idx"), (IndexError, "idx")),
+    (lambda m: m._check_with(KeyError, True, None), None),
+    (lambda m: m._check_with(KeyError, 1, None), (TypeError, "cond must be a bool, but got <class 'int'>")),
+    (
+        lambda m: m._check_with(UserWarning, False, None),
+        (AssertionError, "error_type must be a subclass of Exception but not Warning, got <class 'UserWarning'>"),
+    ),
+    (
+        lambda m: m._check_with(ValueError, False),
+        (TypeError, "_check_with() missing 1 required positional argument: 'message'"),
+    ),
+    (
+        lambda m: m._check_tensor_all_with(ValueError, m.tensor([True, False]), lambda: "mismatch"),
+        (ValueError, "mismatch"),
+    ),
+    (lambda m: m._check_tensor_all_with(ValueError, m.tensor([[True], [True]]), lambda: "never"), None),
+    (lambda m: m._check_tensor_all_with(ValueError, m.zeros(0, dtype=m.bool), lambda: "never"), None),
+    (
+        lambda m: m._check_tensor_all_with(ValueError, True),
+        (TypeError, "cond must be a tensor, but got <class 'bool'>"),
+    ),
+    (lambda m: m._check_tensor_all(m.tensor(False)), (RuntimeError, CHECK_DEFAULT)),
+    (lambda m: m._check_tensor_all(m.tensor([True, False]), lambda: 3), (RuntimeError, "3")),
     (lambda m: m._assert_async(m.tensor(True), "never"), None),
     (lambda m: m._assert_async(m.tensor(float("nan"))), None),
     (lambda m: m._assert_async(m.tensor(1.0) < 0, "must be negative"), (RuntimeError, "must be negative")),
@@ -74,6 +99,24 @@ def _outcome(m, call):
     except Exception as e:  # noqa: BLE001 - the outcome is compared
         return type(e), str(e)
     return None
+
+
+def _dtype_message(m):
+    return _outcome(m, lambda m: m._check_tensor_all_with(ValueError, m.tensor([1.0]), lambda: "never"))
+
+
+def test_check_tensor_all_wants_bool():
+    # dtypes print under the package's name: torch.bool and torch.float32 under PyTorch
+    assert _dtype_message(retrograd) == (
+        TypeError,
+        "cond tensor must have dtype retrograd.bool, but got retrograd.float32",
+    )
+
+
+def test_check_tensor_all_wants_bool_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _dtype_message(torch) == (TypeError, "cond tensor must have dtype torch.bool, but got torch.float32")
 
 
 @pytest.mark.parametrize("index", range(len(CASES)))

@@ -196,6 +196,7 @@ _ON_FIRST_USE = {
     # the assertions library code writes for tracing (kornia)
     "_check": "_checks", "_check_index": "_checks", "_check_value": "_checks", "_check_type": "_checks",
     "_check_not_implemented": "_checks", "_assert_async": "_checks", "_shape_as_tensor": "_checks",
+    "_check_with": "_checks", "_check_tensor_all": "_checks", "_check_tensor_all_with": "_checks",
     # symbolic sizes, which retrograd never makes: `isinstance(n, (int, torch.SymInt))`
     "SymInt": "_symbolic", "SymFloat": "_symbolic", "SymBool": "_symbolic", "sym_int": "_symbolic",
     "sym_float": "_symbolic", "sym_max": "_symbolic", "sym_min": "_symbolic", "sym_not": "_symbolic",

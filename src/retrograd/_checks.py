@@ -1,5 +1,6 @@
 """`torch._check` and friends, `torch._assert_async`, `torch._shape_as_tensor`: the assertions and
-shape helper that library code written for tracing (kornia, torchvision) calls in place of `assert`.
+shape helper that library code written for tracing (kornia, torchvision, Hugging Face transformers'
+`torch_compilable_check`) calls in place of `assert`.
 
 PyTorch keeps them traceable by `torch.compile`; here they check eagerly.
 """
@@ -10,11 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .dtypes import bool_
 from .tensor import Tensor
 
 __all__ = [
-    "_assert_async", "_check", "_check_index", "_check_not_implemented", "_check_type", "_check_value",
-    "_shape_as_tensor",
+    "_assert_async", "_check", "_check_index", "_check_not_implemented", "_check_tensor_all",
+    "_check_tensor_all_with", "_check_type", "_check_value", "_check_with", "_shape_as_tensor",
 ]  # fmt: skip
 
 _DEFAULT_CHECK_MESSAGE = (
@@ -33,6 +35,8 @@ def _raise_unless(cond: object, message: Callable[[], object] | None, error: typ
         raise TypeError(f"cond must be a bool, but got {type(cond)}")
     if cond:
         return
+    if not (isinstance(error, type) and issubclass(error, Exception)) or issubclass(error, Warning):
+        raise AssertionError(f"error_type must be a subclass of Exception but not Warning, got {error}")
     if message is None:
         raise error(_DEFAULT_CHECK_MESSAGE)
     if not callable(message):
@@ -47,6 +51,37 @@ def _check(cond: bool, message: Callable[[], object] | None = None) -> None:
         >>> retrograd._check(2 > 1, lambda: "two is more than one")
     """
     _raise_unless(cond, message, RuntimeError)
+
+
+def _check_with(error_type: type[Exception], cond: bool, message: Callable[[], object] | None) -> None:
+    """`_check`, raising `error_type` (an Exception class, not a Warning).
+
+    Examples:
+        >>> retrograd._check_with(ValueError, 2 > 1, lambda: "two is more than one")
+    """
+    _raise_unless(cond, message, error_type)
+
+
+def _check_tensor_all_with(
+    error_type: type[Exception], cond: Tensor, message: Callable[[], object] | None = None
+) -> None:
+    """Raise `error_type(message())` unless every element of the bool tensor `cond` is True.
+
+    An empty `cond` passes. TypeError if `cond` is not a Tensor of dtype bool.
+
+    Examples:
+        >>> retrograd._check_tensor_all_with(ValueError, retrograd.tensor([True, True]), lambda: "all hold")
+    """
+    if not isinstance(cond, Tensor):
+        raise TypeError(f"cond must be a tensor, but got {type(cond)}")
+    if cond.dtype != bool_:
+        raise TypeError(f"cond tensor must have dtype {bool_}, but got {cond.dtype}")
+    _raise_unless(bool(np.all(cond.detach().cpu().numpy())), message, error_type)
+
+
+def _check_tensor_all(cond: Tensor, message: Callable[[], object] | None = None) -> None:
+    """`_check_tensor_all_with`, raising RuntimeError."""
+    _check_tensor_all_with(RuntimeError, cond, message)
 
 
 def _check_index(cond: bool, message: Callable[[], object] | None = None) -> None:

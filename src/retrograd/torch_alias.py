@@ -65,10 +65,29 @@ class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         # ...which goes back here (the module already ran under its retrograd name): with a
         # spec named `torch`, later relative imports inside retrograd would resolve wrongly
-        module.__spec__ = self._own_specs.pop(module.__spec__.name, module.__spec__)  # type: ignore[union-attr]
+        alias = module.__spec__.name  # type: ignore[union-attr]
+        module.__spec__ = self._own_specs.pop(alias, module.__spec__)  # type: ignore[union-attr]
+        _name_shadowed_submodules(module.__spec__.name, alias)  # type: ignore[union-attr]
 
     def __init__(self) -> None:
         self._own_specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
+
+
+def _name_shadowed_submodules(real: str, alias: str) -> None:
+    """Enter under their `torch` names the loaded submodules of `real` that a function of the same
+    name hides (`autograd.gradcheck`, `nn.utils.weight_norm`), as PyTorch's are loaded with `torch`.
+
+    Importing such a submodule by its alias for the first time would otherwise make the import
+    system set it on the package in the function's place (`torch.autograd.gradcheck(...)` would
+    then call a module); for a name already in `sys.modules` it sets nothing.
+    """
+    for name, submodule in list(sys.modules.items()):
+        parent, _, child = name.rpartition(".")
+        if not name.startswith(real + ".") or submodule is None:
+            continue
+        attribute = getattr(sys.modules.get(parent), child, submodule)
+        if attribute is not submodule and not isinstance(attribute, ModuleType):
+            sys.modules.setdefault(alias + name[len(real) :], submodule)
 
 
 _ALIAS = _TorchAlias()

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ..._layouts import channels_last, channels_last_3d
 from ...dtypes import bfloat16, float16, float32
 from ...engine.grad_mode import no_grad
 from ...engine.vmap_hook import unbatched_target
@@ -310,7 +311,17 @@ def rms_norm(
     x = input.float() if reduced else input
     out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     out = out if weight is None else out * weight
-    return out if out.dtype == input.dtype else out.to(input.dtype)  # the result in the input's dtype
+    out = out if out.dtype == input.dtype else out.to(input.dtype)  # the result in the input's dtype
+    # as PyTorch, row-major unless the input is laid out channels-last (a transposed input's result is copied)
+    return out if _row_major_or_channels_last(out) else out.contiguous()
+
+
+def _row_major_or_channels_last(t: Tensor) -> bool:
+    if t.is_contiguous():
+        return True
+    return (t.dim() == 4 and t.is_contiguous(memory_format=channels_last)) or (
+        t.dim() == 5 and t.is_contiguous(memory_format=channels_last_3d)
+    )
 
 
 def instance_norm(

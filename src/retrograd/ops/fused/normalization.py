@@ -281,6 +281,7 @@ def _not_kept(xp: Any, a: Any) -> Any:
 # the statistics as an op of their own (eval batch norm takes given ones).
 def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, eps: float,
                    fixed: bool) -> tuple[Any, Any, Any, Any]:
+    a = xp.ascontiguousarray(a)  # as PyTorch's kernel reads x.contiguous(): the output is row-major
     v = a.reshape(view)
     if fixed or not (_by_blas(xp, v, view, dims) and all(t.size == view[1] for t in wb)):
         mean, _, r = _statistics(xp, a, view, dims, eps)
