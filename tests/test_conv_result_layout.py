@@ -2,7 +2,8 @@
 
 PyTorch's CPU convolutions return channels-last results when the input or the weight suggests
 channels-last, so a model moved with `.to(memory_format=torch.channels_last)` keeps its
-activations channels-last; 5-D float64 convolutions stay row-major.
+activations channels-last; 5-D float64 convolutions stay row-major. Max pooling keeps its input's
+format too (a channels-last ResNet stem's maxpool, met in segmentation_models_pytorch).
 """
 
 from __future__ import annotations
@@ -120,3 +121,34 @@ def test_meta_device_results_stay_row_major():
 @pytest.mark.pytorch
 def test_meta_device_layout_matches_pytorch():
     assert _meta_layout(rg) == _meta_layout(torch)
+
+
+def _max_pool_layouts(m):
+    F = m.nn.functional
+    x = m.randn(2, 4, 7, 7).to(memory_format=m.channels_last).requires_grad_()
+    y = F.max_pool2d(x, 3, 2, 1)
+    y.sum().backward()
+    values, indices = F.max_pool2d(x, 2, return_indices=True)
+    x3 = x.detach().unsqueeze(2).contiguous(memory_format=m.channels_last_3d)
+    return [y.stride(), x.grad.stride(), values.stride(), indices.stride(), F.adaptive_max_pool2d(x, 3).stride(),
+            F.max_pool2d(x.contiguous(), 2).stride(), F.max_pool3d(x3, (1, 2, 2)).stride()], y.detach().numpy()
+
+
+def test_max_pool_keeps_a_channels_last_input_channels_last():
+    rg.manual_seed(0)
+    layouts, values = _max_pool_layouts(rg)
+    assert layouts == [(64, 1, 16, 4), (196, 1, 28, 4), (36, 1, 12, 4), (36, 1, 12, 4), (36, 1, 12, 4),
+                       (36, 9, 3, 1), (36, 1, 36, 12, 4)]
+    rg.manual_seed(0)
+    x = rg.randn(2, 4, 7, 7)
+    np.testing.assert_array_equal(values, rg.nn.functional.max_pool2d(x, 3, 2, 1).numpy())  # same values
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_max_pool_layouts_match_pytorch():
+    rg.manual_seed(0)
+    torch.manual_seed(0)
+    ours, theirs = _max_pool_layouts(rg), _max_pool_layouts(torch)
+    assert ours[0] == [tuple(s) for s in theirs[0]]
+    np.testing.assert_array_equal(ours[1], theirs[1])

@@ -18,6 +18,21 @@ def as_strided(x: Any, shape: tuple, strides: tuple, writeable: bool = True) -> 
     return namespace(x).lib.stride_tricks.as_strided(x, shape, strides)
 
 
+def is_row_major(a: Any) -> bool:
+    """Whether `a`'s strides are exactly the row-major ones. NumPy calls an array C-contiguous
+    whatever the strides of its size-1 dims; a channels-last (O, I, 1, 1) conv weight is one."""
+    if not a.flags.c_contiguous:
+        return False
+    if 1 not in a.shape or a.size == 0:
+        return True
+    step, strides = a.itemsize, a.strides
+    for d in range(a.ndim - 1, -1, -1):
+        if strides[d] != step:
+            return False
+        step *= a.shape[d]
+    return True
+
+
 def put_along_axis(arr: Any, indices: Any, values: Any, axis: int) -> None:
     """`numpy.put_along_axis` for any array library (CuPy before v14 lacks it): fancy-index assignment."""
     if type(arr) is numpy.ndarray:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy
 
 from ..backend import namespace
+from ..backend.compat import as_strided, is_row_major
 from ..backend.sparse import SparseCOO
 from ..backend.sparse_compressed import SparseCompressed
 
@@ -32,9 +33,11 @@ def is_dense(a: Any) -> bool:
 def laid_out_for(leaf: Any, grad: Any) -> Any | None:
     """A copy of `grad` in the layout the contract gives the gradient of the array `leaf`, or None
     where that layout is row-major (the common case: the caller's own layout rules apply)."""
-    if type(leaf) in (SparseCOO, SparseCompressed) or leaf.flags.c_contiguous or not is_dense(leaf):  # (no strides)
+    if type(leaf) in (SparseCOO, SparseCompressed) or is_row_major(leaf) or not is_dense(leaf):  # (no strides)
         return None
-    out = namespace(leaf).empty_like(leaf, dtype=grad.dtype)  # order 'K': a dense array's own strides
+    # the leaf's own strides, those of its size-1 dims included (NumPy's order 'K' drops them)
+    memory = namespace(leaf).empty(leaf.size, dtype=grad.dtype)
+    out = as_strided(memory, leaf.shape, tuple(s // leaf.itemsize * memory.itemsize for s in leaf.strides))
     out[...] = grad
     return out
 

@@ -56,8 +56,9 @@ class Parameter(Tensor):
 
     def __deepcopy__(self, memo: dict) -> Parameter:
         # PyTorch copies a Parameter by building a new one of its class from its values: the
-        # copy has no .grad (a plain tensor's deepcopy keeps its gradient)
-        p = type(self)(Tensor._make(self._data.copy()), self._requires_grad)
+        # copy has no .grad (a plain tensor's deepcopy keeps its gradient); `clone` keeps the
+        # strides (a channels-last weight's copy is channels-last)
+        p = type(self)(Tensor._make(self._data).clone(), self._requires_grad)
         memo[id(self)] = p
         return p
 

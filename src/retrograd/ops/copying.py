@@ -21,31 +21,21 @@ from .creation import zeros_like
 from .kernels.arg_types import number_arg
 from .kernels.dtype_support import warn_discarded_imaginary
 from .kernels.guards import check_scalar_fits, store_scalar
-from .kernels.placement import check_memory_format, empty_preserving, laid_out
+from .kernels.placement import check_memory_format, laid_out, laid_out_like, preserving_copy
 
 __all__ = [
     "clone", "to_dtype", "fill", "copy",
     "_cast_Byte", "_cast_Char", "_cast_Double", "_cast_Float", "_cast_Half", "_cast_Int", "_cast_Long", "_cast_Short",
 ]
 
-def _preserving_copy(xp: Any, a: Any) -> Any:
-    # PyTorch's preserve_format: the copy keeps the order of the input's strides (a transposed
-    # tensor's clone is transposed too), packed without gaps
-    if a.flags.c_contiguous:
-        return a.copy()
-    out = empty_preserving(xp, a, a.dtype)
-    out[...] = a
-    return out
-
-
-_clone = Primitive("clone", _preserving_copy, [lambda g: g])  # d a / d a = 1
+_clone = Primitive("clone", preserving_copy, [lambda g: g])  # d a / d a = 1
 _contiguous_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])
 grad_copy = _contiguous_clone  # (retrograd.compile: a gradient the engine stored as a copy)
 _channels_last_clone = Primitive("clone", lambda xp, a, name: laid_out(xp, a, name), [lambda g: g])
 _to_dtype = Primitive(
     "to_dtype",
     # complex to real keeps the real part; to bool it is `z != 0`, both parts read (as PyTorch)
-    lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind not in "cb" else a, dt),
+    lambda xp, a, dt: laid_out_like(xp, _convert(a.real if a.dtype.kind == "c" and dt.kind not in "cb" else a, dt), a),
     [lambda g: g],  # the engine casts the gradient back to the input's dtype
     node_name="ToCopyBackward0",
 )

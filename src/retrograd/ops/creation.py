@@ -16,6 +16,7 @@ from .._layouts import layout as layout_type
 from .._layouts import sparse_coo, strided
 from .._storage import uninitialized_value
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
+from ..backend.compat import is_row_major
 from ..backend.sparse import SparseCOO
 from ..backend.sparse_compressed import SparseCompressed
 from ..dtypes import dtype
@@ -410,7 +411,7 @@ def _filled_like(
     host = dev != t.device
     xp = _maker(dev) if host else namespace(data)
     dt = _like_dtype(t, dtype).np
-    if name == "contiguous_format" or (name == "preserve_format" and data.flags.c_contiguous):
+    if name == "contiguous_format" or (name == "preserve_format" and is_row_major(data)):
         # the common case: no layout to build (zeros from calloc'd memory, as before)
         out = xp.zeros(data.shape, dtype=dt) if value == 0 else xp.full(data.shape, value, dtype=dt)
     else:

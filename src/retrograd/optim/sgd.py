@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.grad_mode import no_grad
+from ..ops.kernels.placement import preserving_copy
 from ..tensor import Tensor
 from . import _functional as F
 from . import _sparse_updates as _sparse
@@ -160,7 +161,8 @@ def sgd_update(
     `foreach`: as PyTorch's multi-tensor step (`_foreach_mul_` rounds momentum to a half buffer's dtype)."""
     if momentum != 0:
         if buf is None:
-            buf = xp.copy(grad)
+            # PyTorch's clone: the gradient's strides (a differentiable step's tensors: its clone)
+            buf = xp.copy(grad) if isinstance(grad, Tensor) else preserving_copy(xp, grad)
         else:
             F.scale_(buf, momentum, foreach)
             F.add_scaled_(buf, grad, 1 - dampening)

@@ -29,6 +29,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.conv_layout import as_input_suggests
 from ..kernels.windows import Ints, Pads, crop, flat_strides, pad_const, padded, tap_slices, taps, work
 
 __all__: list[str] = []  # reached through retrograd.nn.functional
@@ -237,7 +238,9 @@ def _max_primitive(node: str) -> Primitive:
         return backward(g, a, tap=tap, windows=windows, spatial=spatial)
 
     # the forward hands back the values computed (with their taps) by `_WINDOW_MAX`
-    return Primitive("max_pool", lambda xp, a, tap, windows, values: values, [rule], node_name=node)
+    # (laid out as PyTorch's: channels-last for a channels-last input)
+    return Primitive("max_pool", lambda xp, a, tap, windows, values: as_input_suggests(xp, values, a), [rule],
+                     node_name=node)
 
 
 _MAX_NODES = {name: _max_primitive(name) for name in (
@@ -247,7 +250,11 @@ _MAX_NODES = {name: _max_primitive(name) for name in (
 # the window maxima and their taps, and PyTorch's indices from the taps, depend on the input's
 # values: primitives (not differentiable) of their own, so a recording sees them as operations
 _WINDOW_MAX = Primitive("window_max", first_max, [None], n_outputs=2)
-_INDICES = Primitive("max_pool_indices", lambda xp, tap, windows, spatial: indices_of(windows, tap, spatial), [None])
+_INDICES = Primitive(
+    "max_pool_indices",
+    lambda xp, tap, windows, spatial, source: as_input_suggests(xp, indices_of(windows, tap, spatial), source),
+    [None],
+)
 
 
 def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> Any:
@@ -260,7 +267,7 @@ def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> An
     if not return_indices:
         return out
     spatial = x.shape[x.dim() - len(windows.kernel):]
-    return out, _INDICES(tap, windows=windows, spatial=tuple(spatial))
+    return out, _INDICES(tap, windows=windows, spatial=tuple(spatial), source=x._data)
 
 
 def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:

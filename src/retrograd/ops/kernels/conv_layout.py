@@ -43,3 +43,12 @@ def as_operands_suggest(xp: Any, y: Any, a: Any, w: Any) -> Any:
     """`y`, the result of convolving `a` with `w`, in the layout PyTorch gives it."""
     name = result_format(xp, a, w)
     return y if name is None else laid_out(xp, y, name)
+
+
+def as_input_suggests(xp: Any, y: Any, a: Any) -> Any:
+    """`y`, the result of pooling `a`, channels-last where `a` suggests it (PyTorch's CPU max
+    pooling keeps its input's format: a channels-last ResNet's stem stays channels-last)."""
+    if xp is not np or a.ndim not in (4, 5) or a.flags.c_contiguous:
+        return y
+    name = _suggested(a)
+    return y if name == "contiguous_format" else laid_out(xp, y, name)

@@ -16,7 +16,7 @@ from typing import Any
 from ..._display_name import package_name
 from ..._layouts import channels_last_strides, format_name, strided, suggested_format
 from ..._layouts import layout as layout_type
-from ...backend.compat import as_strided
+from ...backend.compat import as_strided, is_row_major
 from ...dtypes import dtype as dtype_type
 from ...dtypes import from_python_type
 
@@ -126,11 +126,43 @@ def in_operands_layout(xp: Any, out: Any, a: Any, b: Any) -> Any:
     return result
 
 
+def _preserving_strides(a: Any) -> tuple:
+    """The element strides of PyTorch's `preserve_format` copy of `a`: a dense input's own (those
+    of its size-1 dims included, which say whether it is channels-last), else `preserved_strides`."""
+    strides = tuple(s // a.itemsize for s in a.strides)
+    packed = preserved_strides(a.shape, strides)
+    dense = all(s == p for s, p, n in zip(strides, packed, a.shape) if n > 1)
+    return strides if dense else packed
+
+
 def empty_preserving(xp: Any, a: Any, dtype: Any) -> Any:
     """An uninitialised array shaped like `a`, laid out as PyTorch's `preserve_format` lays it out."""
-    if a.flags.c_contiguous:
+    if is_row_major(a):
         return xp.empty(a.shape, dtype=dtype)
-    return empty_strided(xp, a.shape, preserved_strides(a.shape, tuple(s // a.itemsize for s in a.strides)), dtype)
+    return empty_strided(xp, a.shape, _preserving_strides(a), dtype)
+
+
+def preserving_copy(xp: Any, a: Any) -> Any:
+    """A copy of array `a` as PyTorch's `preserve_format` lays it out: a dense input's own strides (a
+    transposed tensor's clone is transposed too), another's order of strides packed without gaps."""
+    if is_row_major(a):
+        return a.copy()
+    out = empty_preserving(xp, a, a.dtype)
+    out[...] = a
+    return out
+
+
+def laid_out_like(xp: Any, out: Any, a: Any) -> Any:
+    """`out`, a new array shaped like `a` (a NumPy copy or cast of it), in the layout PyTorch's
+    `preserve_format` gives a copy of `a`: NumPy's copies drop the strides of size-1 dims."""
+    if is_row_major(a) and is_row_major(out):
+        return out
+    strides = _preserving_strides(a)
+    if strides == tuple(s // out.itemsize for s in out.strides):
+        return out
+    result = empty_strided(xp, a.shape, strides, out.dtype)
+    result[...] = out
+    return result
 
 
 def empty_in_format(xp: Any, a: Any, dtype: Any, name: str) -> Any:

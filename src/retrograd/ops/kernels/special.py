@@ -46,6 +46,8 @@ def erfc_array(a: Any) -> Any:
 def erfinv_array(a: Any) -> Any:
     sp = _sp()
     if sp is not None:
+        if a.dtype == np.float32:  # SciPy's float32 loop is ~1 ulp off in 40% of values; PyTorch's 1%
+            return sp.erfinv(a, dtype=np.float64).astype(np.float32)
         return sp.erfinv(a).astype(a.dtype, copy=False)
     x = np.asarray(a, dtype=np.float64)
     # Giles' single-precision approximation, then two Newton steps on erf(y) = x
