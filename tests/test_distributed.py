@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from datetime import timedelta
 
 import pytest
@@ -132,8 +133,9 @@ def test_the_ddp_tutorial_runs_with_spawn_as_in_pytorch():
 
 
 # PyTorch's gloo sometimes aborts a rank in destroy_process_group, after everything is printed
-# ("terminate called without an active exception", seen once in CI under load): its bug, not a
-# different output, so a run that ends that way is tried again.
+# ("terminate called without an active exception"; once under load, then three runs in a row of
+# ddp_options.py in one CI run, never here): its bug, not a different output. Such a run is tried
+# again, and if every try ends that way, what rank 0 printed must still be the recorded output.
 PYTORCH_TEARDOWN_ABORT = "terminate called without an active exception"
 
 
@@ -149,12 +151,18 @@ def _under_pytorch(program: str, attempts: int = 3) -> subprocess.CompletedProce
     return done
 
 
+def _assert_pytorch_printed(done: subprocess.CompletedProcess, expected: str) -> None:
+    if done.returncode != 0 and PYTORCH_TEARDOWN_ABORT in done.stderr:
+        warnings.warn(f"PyTorch aborted in its gloo teardown after printing:\n{done.stderr[-2000:]}", stacklevel=2)
+    else:
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == expected, done.stdout + done.stderr
+
+
 @pytest.mark.pytorch
 def test_the_ddp_tutorial_output_is_pytorchs():
     pytest.importorskip("torch")
-    done = _under_pytorch("ddp_spawn.py")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == DDP_TUTORIAL_OUTPUT
+    _assert_pytorch_printed(_under_pytorch("ddp_spawn.py"), DDP_TUTORIAL_OUTPUT)
 
 
 # PyTorch 2.13's output for tests/distributed_programs/spawn_api.py (rank 0's)
@@ -248,9 +256,7 @@ def test_spawned_programs_print_as_in_pytorch(program):
 @pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
 def test_spawned_programs_output_is_pytorchs(program):
     pytest.importorskip("torch")
-    done = _under_pytorch(program)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == SPAWNED_PROGRAMS[program]
+    _assert_pytorch_printed(_under_pytorch(program), SPAWNED_PROGRAMS[program])
 
 
 def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
