@@ -140,10 +140,88 @@ def test_joining_and_rotating_functions_dispatch():
     assert Logged.calls == ["stack"]
 
 
-def test_other_functions_do_not_dispatch_yet():
-    # a documented gap: `retrograd.exp`, `F.relu`, ... called with subclass arguments give plain Tensors
-    x = retrograd.ones(2).as_subclass(Image)
-    assert type(retrograd.exp(x)) is retrograd.Tensor and type(nn.functional.relu(x)) is retrograd.Tensor
+def test_every_public_function_dispatches():
+    x = retrograd.eye(2).as_subclass(Image)
+    F = nn.functional
+    for result in (retrograd.exp(x), retrograd.add(1, x), F.relu(x), F.linear(retrograd.ones(3, 2), x),
+                   F.softmax(x, -1), retrograd.linalg.inv(x), retrograd.fft.fft(x), retrograd.special.expit(x),
+                   retrograd.zeros_like(x), retrograd.conv2d(x[None, None], retrograd.ones(1, 1, 1, 1)),
+                   *retrograd.max(x, 1), *retrograd.split(x, 1), *retrograd.where(x > 0)):  # fmt: skip
+        assert type(result) is Image
+    assert retrograd.numel(x) == 4 and retrograd.is_floating_point(x) is True
+    Logged = _logging(retrograd)
+    y = retrograd.ones(2, 2).as_subclass(Logged)
+    Logged.calls.clear()
+    retrograd.exp(y), F.gelu(y), retrograd.mean(y, dim=0), retrograd.linalg.det(y), nn.Linear(2, 3)(y)
+    # one call each: what a function calls inside does not dispatch again (nn.Linear calls F.linear)
+    assert Logged.calls == ["exp", "gelu", "mean", "linalg_det", "linear"]
+
+
+def test_functions_pytorch_leaves_out_do_not_dispatch():
+    class Refusing(retrograd.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return NotImplemented
+
+    r = retrograd.ones(2).as_subclass(Refusing)
+    assert retrograd.is_tensor(r) and retrograd.result_type(r, 1.0) == retrograd.float32
+    assert type(retrograd.zeros(2)) is retrograd.Tensor
+    refused = (r"Multiple dispatch failed for 'retrograd.exp'; all __torch_function__ handlers returned "
+               r"NotImplemented:\n\n  - tensor subclass <class '.*Refusing'>")
+    with pytest.raises(TypeError, match=refused):
+        retrograd.exp(r)
+    with pytest.raises(TypeError, match=r"Multiple dispatch failed for 'retrograd.linalg.linalg_norm'"):
+        retrograd.linalg.norm(r)
+    with pytest.raises(TypeError, match=r"no implementation found for 'retrograd.nn.functional.relu' on types"):
+        nn.functional.relu(r)
+
+
+def _scalar_tensor(lib):
+    """The tensor-like of PyTorch's `__torch_function__` documentation: no Tensor, a dict of what it implements."""
+    handled = {}
+
+    class ScalarTensor:
+        def __init__(self, n, value):
+            self.n, self.value = n, value
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            if func not in handled:
+                return NotImplemented
+            return handled[func](*args, **(kwargs or {}))
+
+    handled[lib.mean] = lambda t: t.value / t.n
+    handled[lib.cat] = lambda ts, dim=0: ScalarTensor(sum(t.n for t in ts), ts[0].value)
+    handled[lib.nn.functional.relu] = lambda t, inplace=False: ScalarTensor(t.n, max(t.value, 0))
+    d = ScalarTensor(5, 2.0)
+    out = [lib.mean(d), lib.cat([d, d]).n, lib.nn.functional.relu(ScalarTensor(2, -1.0)).value]
+    try:
+        lib.exp(d)
+    except TypeError as e:
+        out.append(str(e).replace("retrograd", "torch"))
+    return out
+
+
+def test_a_tensor_like_dispatches():
+    assert _scalar_tensor(retrograd)[:3] == [0.4, 10, 0]
+    assert _scalar_tensor(retrograd)[3].startswith("Multiple dispatch failed for 'torch.exp'")
+
+
+def test_a_tensor_like_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _scalar_tensor(retrograd) == _scalar_tensor(torch)
+
+
+def test_public_functions_keep_their_names_signatures_and_pickle():
+    import inspect
+
+    F = nn.functional
+    assert retrograd.conv2d is F.conv2d and retrograd.exp is retrograd.exp
+    assert retrograd.linalg.inv.__name__ == "linalg_inv" and retrograd.fft.rfft.__name__ == "fft_rfft"
+    assert str(inspect.signature(retrograd.exp)) == str(inspect.signature(retrograd.ops.exp))
+    assert retrograd.exp.__doc__ == retrograd.ops.exp.__doc__
+    for func in (retrograd.exp, F.relu, retrograd.linalg.inv, retrograd.special.expit, retrograd.conv2d):
+        assert pickle.loads(pickle.dumps(func)) is func
 
 
 class Tagged(retrograd.Tensor):
@@ -152,7 +230,8 @@ class Tagged(retrograd.Tensor):
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         ret = super().__torch_function__(func, types, args, kwargs)
-        tags = [a.tag for a in args if isinstance(a, Tagged) and hasattr(a, "tag")]
+        given = (*args, *(kwargs or {}).values())  # as the call gave them: `clamp(t, max=tagged)` has it in kwargs
+        tags = [a.tag for a in given if isinstance(a, Tagged) and hasattr(a, "tag")]
         if isinstance(ret, Tagged) and tags:
             ret.tag = tags[0]
         return ret
@@ -200,11 +279,29 @@ def _function_results(lib):
     class Box(lib.Tensor):
         pass
 
+    F = lib.nn.functional
     x = lib.arange(4.0).reshape(2, 2).as_subclass(Box)
     results = [lib.cat([x, x]), lib.stack([lib.ones(2, 2), x], 1), lib.flip(x, [1]), lib.rot90(x, 1, [0, 1]),
-               lib.unbind(x, 1)]  # fmt: skip
+               lib.unbind(x, 1), lib.exp(x), lib.sub(1, x), F.relu(x), F.softmax(x, 0), F.linear(x, lib.ones(3, 2)),
+               lib.linalg.norm(x), lib.fft.rfft(x), lib.special.erf(x), lib.zeros_like(x), lib.max(x, 0),
+               lib.split(x, 1), lib.where(x > 1), lib.einsum("ij,jk->ik", x, x), lib.numel(x),
+               lib.is_tensor(x)]  # fmt: skip
     return [(type(r).__name__, str(r).replace("Box(", "").replace("tensor(", "")) if not isinstance(r, tuple)
             else [type(e).__name__ for e in r] for r in results]  # fmt: skip
+
+
+def _function_call_log(lib):
+    Logged = _logging(lib)
+    y = (lib.eye(2) * 2 + 1).as_subclass(Logged)
+    F = lib.nn.functional
+    lib.exp(y), F.gelu(y), lib.stack([y, y], dim=1), lib.mean(y, dim=0, keepdim=True), lib.linalg.inv(y)
+    lib.nn.Linear(2, 3)(y), lib.nn.Sequential(lib.nn.Conv1d(2, 2, 1), lib.nn.ReLU())(y[None])
+    return Logged.calls
+
+
+def test_function_call_log_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _function_call_log(retrograd) == _function_call_log(torch)
 
 
 def test_function_results_vs_torch():

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
 from . import _missing
+from . import _torch_function as _tf
 from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
@@ -255,11 +256,14 @@ else:
     def __getattr__(name: str) -> Any:
         import importlib
 
-        if name in _OPS:
-            value = getattr(ops, name)
+        if name in _OPS:  # a function's public face checks its arguments for `__torch_function__`
+            value = _tf.public_function(getattr(ops, name), __name__, name)
         elif name in _ON_FIRST_USE:
             module = importlib.import_module("." + _ON_FIRST_USE[name], __package__)
-            value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
+            if _ON_FIRST_USE[name] == name:
+                value = module
+            else:
+                value = _tf.public_function(getattr(module, name), __name__, name)
         else:  # a submodule not imported yet (`from . import x` inside retrograd too), else a deprecated flag
             value = _missing.submodule(__package__, name)
             if value is None:  # `has_cuda` and friends warn on every read, so they are never cached
@@ -329,3 +333,8 @@ def numel(input: Tensor) -> builtins.int:
         (24, 1)
     """
     return input.numel()
+
+
+# the functions written here are public faces too (`retrograd.numel(image)` reaches Image's `__torch_function__`)
+is_floating_point = _tf.public_function(is_floating_point, __name__, "is_floating_point")
+numel = _tf.public_function(numel, __name__, "numel")

@@ -1,26 +1,31 @@
-"""`__torch_function__` for Tensor subclasses: a subclass's methods see its protocol, as in PyTorch.
+"""`__torch_function__`: Tensor subclasses (and tensor-like objects) see the calls made on them, as in PyTorch.
 
-In PyTorch an op on an instance of a Tensor subclass goes through the class's
-`__torch_function__(func, types, args, kwargs)`. The default one (Tensor's) runs `func` with the
-protocol switched off and returns tensor results as the subclass, so `image + 1` is an `Image`;
-libraries override it to carry metadata (fastai's `TensorBase`, MONAI's `MetaTensor`) or to
-decide which results keep the class (torchvision's tv_tensors).
+In PyTorch a call with an instance of a Tensor subclass among its arguments goes through the
+class's `__torch_function__(func, types, args, kwargs)`. The default one (Tensor's) runs `func`
+with the protocol switched off and returns tensor results as the subclass, so `image + 1` and
+`torch.exp(image)` are `Image`s; libraries override it to carry metadata (fastai's `TensorBase`,
+MONAI's `MetaTensor`), to decide which results keep the class (torchvision's tv_tensors), or to
+implement functions for an object that is no tensor at all (a "tensor-like").
 
 PyTorch checks the arguments of every call for such classes. retrograd keeps plain tensors out of
-that cost: the check lives on the subclasses themselves. When a subclass of Tensor is defined
-(`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
-tensor-valued property the subclass does not define itself gets a descriptor on the subclass
-that routes the call through `handle_torch_function`; only retrograd's own attributes do (a method a
-library patches onto Tensor, as fastai's `set_meta`, stays plain Python, as in PyTorch). A class
-that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched tensors)
-gets none.
+most of that cost, in two places:
 
-Functions check their arguments only where a subclass is met most, joining, rotating and clipping
-data: `cat` (and its aliases), `stack`, `unbind`, `flip`, `rot90`, `clamp` (`clip`) and `where` call
-`function_dispatch` first (one read while no dispatching subclass exists). Other functions called
-with subclass arguments (`torch.exp(a)`, `F.relu(a)`) give plain Tensors, and properties that give
-no tensor (`shape`, `dtype`, `grad`) and the Python protocol (`repr`, `len`, `float`) do not call
-the subclass's `__torch_function__`.
+- Methods: the check lives on the subclasses. When a subclass of Tensor is defined
+  (`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
+  tensor-valued property the subclass does not define itself gets a descriptor on the subclass that
+  routes the call through `handle_torch_function`; only retrograd's own attributes do (a method a
+  library patches onto Tensor, as fastai's `set_meta`, stays plain Python, as in PyTorch).
+- Functions: the public namespaces (`retrograd`, `nn.functional`, `linalg`, `fft`, `special`)
+  hand out each function as `public_function(func)`, which checks the arguments before calling
+  `func`. Until a class that overrides the protocol has been defined (a Tensor subclass) or met
+  (a tensor-like as a first argument), the check is one flag read and one set lookup of the first
+  argument's type. The code inside retrograd calls the functions themselves, as PyTorch's C++
+  does.
+
+A class that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched
+tensors) takes part in neither. Properties that give no tensor (`shape`, `dtype`, `grad`), the
+Python protocol (`repr`, `len`, `float`) and the functions PyTorch leaves out of the protocol (the
+factories, `is_tensor`, `result_type`, ...: `IGNORED_FUNCTIONS`) do not call `__torch_function__`.
 """
 
 from __future__ import annotations
@@ -28,13 +33,13 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterable
-from types import TracebackType
+from types import FunctionType, TracebackType
 from typing import Any
 
 from ._display_name import package_name
 
 __all__ = [
-    "DisabledSubclasses", "enabled", "function_dispatch", "handle_torch_function", "has_torch_function",
+    "DisabledSubclasses", "enabled", "public_function", "publish", "handle_torch_function", "has_torch_function",
     "default_torch_function", "get_default_nowrap_functions", "prepare_subclass", "register_tensor_class",
 ]  # fmt: skip
 
@@ -84,6 +89,7 @@ class _DisabledImpl:
 
 _disabled_torch_function_impl = _DisabledImpl()
 
+_PACKAGE = __name__.partition(".")[0]
 _tensor: type = object  # retrograd.Tensor, set by `register_tensor_class` when tensor.py is imported
 
 
@@ -91,6 +97,7 @@ def register_tensor_class(cls: type) -> None:
     """Name the Tensor class (tensor.py calls this once; this module sits below it)."""
     global _tensor
     _tensor = cls
+    _PLAIN.add(cls)
 
 
 def dispatches(cls: type) -> bool:
@@ -132,21 +139,123 @@ def _flat(args: Iterable[Any]) -> list[Any]:
     return out
 
 
-# True once a Tensor subclass that dispatches has been defined: until then a function that
-# checks its arguments (`function_dispatch`) costs one read.
-subclassed = False
+# --- the function side: the public face of each function ------------------------------------
+
+# True once a class that overrides the protocol has been defined (a Tensor subclass) or met (a
+# tensor-like): from then on a public function checks every argument, before only the first.
+overriding = False
+
+# The types met as arguments that do not override the protocol (Tensor, numbers, lists,
+# Parameter, ...): the first argument's type is looked up here before anything else is done.
+_PLAIN: set[type] = {int, float, bool, complex, str, type(None), list, tuple, slice}
+
+# The functions PyTorch leaves out of the protocol (`torch.overrides.get_ignored_functions()`), by
+# namespace: the factories and samplers, the queries of global state, `is_tensor`, `result_type`.
+IGNORED_FUNCTIONS = {
+    "retrograd": frozenset({
+        "arange", "as_strided", "as_tensor", "asarray", "bartlett_window", "blackman_window", "broadcast_shapes",
+        "can_cast", "compile", "cond", "empty", "empty_permuted", "empty_quantized", "empty_strided", "eye", "fill",
+        "from_file", "from_numpy", "frombuffer", "full", "hamming_window", "hann_window", "is_storage", "is_tensor",
+        "kaiser_window", "linspace", "load", "logspace", "manual_seed", "normal", "ones", "promote_types", "rand",
+        "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm", "range", "result_type", "save",
+        "scalar_tensor", "seed", "initial_seed", "get_rng_state", "set_rng_state", "sparse_bsc_tensor",
+        "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor", "sparse_csc_tensor",
+        "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vander", "vmap", "zeros",
+    }),
+    "retrograd.nn.functional": frozenset({
+        "hardsigmoid", "hardswish", "sigmoid", "tanh", "upsample", "upsample_bilinear", "upsample_nearest",
+        "grouped_mm", "scaled_grouped_mm", "scaled_mm", "handle_torch_function", "boolean_dispatch",
+    }),
+}  # fmt: skip
 
 
-def function_dispatch(func: Callable[..., Any], relevant: Iterable[Any], args: tuple, kwargs: dict) -> Any:
-    """For the functions that dispatch (`cat`, `stack`, `unbind`, `flip`, `rot90`, `clamp`, `where`):
-    `func(*args, **kwargs)` through the `__torch_function__` of a subclass among `relevant` (lists opened one level), or
-    NotImplemented when there is none and the function runs itself. Keyword arguments left at
-    None are not passed, as PyTorch passes only those given."""
-    relevant = _flat(relevant)
-    if not has_torch_function(relevant):
-        return NotImplemented
-    given = {k: v for k, v in kwargs.items() if v is not None}
-    return handle_torch_function(func, relevant, *args, **given)
+def public_function(func: Callable[..., Any], module: str, name: str) -> Callable[..., Any]:
+    """`func` as the namespace `module` hands it out under `name`: a call with an argument whose
+    class overrides `__torch_function__` goes through it (with this function as `func`), as
+    PyTorch's functions do. `func` itself when PyTorch leaves the name out of the protocol, when it
+    is no Python function (a class, a constant) or when it is public already (`torch.conv2d` is
+    `F.conv2d`).
+
+    >>> class Image(retrograd.Tensor): pass
+    >>> retrograd.exp(retrograd.zeros(2).as_subclass(Image))
+    Image([1., 1.])
+    """
+    if (
+        not isinstance(func, FunctionType)
+        or getattr(func, "_public_function", False)
+        or name in IGNORED_FUNCTIONS.get(module, ())
+    ):
+        return func
+
+    def public(*args: Any, **kwargs: Any) -> Any:
+        if overriding or (args and type(args[0]) not in _PLAIN):
+            result = _dispatch(public, args, kwargs)
+            if result is not _NO_OVERRIDE:
+                return result
+        return func(*args, **kwargs)
+
+    functools.update_wrapper(public, func)
+    # pickle finds a function by its module and name: those of the namespace, where the public face lives
+    public.__module__, public.__qualname__ = module, name
+    public._public_function = True  # type: ignore[attr-defined]
+    return public
+
+
+def publish(namespace: dict[str, Any], name_prefix: str = "") -> None:
+    """Make the functions a namespace module lists in `__all__` their public faces (`public_function`);
+    a module whose names are all imported or defined when it loads (`linalg`, `fft`) calls it last.
+    `name_prefix` starts their `__name__`, as PyTorch's `torch.linalg.inv.__name__` is "linalg_inv"."""
+    module = namespace["__name__"]
+    for name in namespace["__all__"]:
+        public = namespace[name] = public_function(namespace[name], module, name)
+        if name_prefix and getattr(public, "_public_function", False):
+            public.__name__ = name_prefix + name
+
+
+_NO_OVERRIDE = object()
+
+
+def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """`public(*args, **kwargs)` through the `__torch_function__` of the arguments' classes that
+    override it (lists opened one level), or `_NO_OVERRIDE` when there are none."""
+    if STATE.disabled:
+        return _NO_OVERRIDE
+    overloaded = []
+    for arg in _flat((*args, *kwargs.values())):
+        kind = type(arg)
+        if kind in _PLAIN:
+            continue
+        if dispatches(kind):
+            overloaded.append(arg)
+        else:
+            _PLAIN.add(kind)
+    if not overloaded:
+        return _NO_OVERRIDE
+    global overriding
+    overriding = True  # (a tensor-like met as a first argument: every argument is checked from now on)
+    if public.__module__ == f"{_PACKAGE}.nn.functional":  # Python functions in PyTorch too, which report as it does
+        return handle_torch_function(public, overloaded, *args, **kwargs)
+    result = _first_answer(_overloaded(overloaded), public, args, kwargs)
+    if result is NotImplemented:
+        raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded)
+    return result
+
+
+def _public_module(func: Callable[..., Any]) -> str:
+    """`func`'s module as the program knows it: `torch.linalg` under the alias."""
+    module = str(getattr(func, "__module__", None))
+    if module.partition(".")[0] == _PACKAGE:
+        module = package_name() + module[len(_PACKAGE) :]
+    return module
+
+
+def _dispatch_failed(name: str, overloaded: list[Any]) -> TypeError:
+    """PyTorch's error for a call of its own functions or methods that every `__torch_function__` declined."""
+    kinds = "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
+    return TypeError(
+        f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers returned NotImplemented:\n\n"
+        f"{kinds}\nFor more information, try re-running with TORCH_LOGS=not_implemented"
+    )
 
 
 def has_torch_function(relevant_args: Iterable[Any]) -> bool:
@@ -185,7 +294,7 @@ def handle_torch_function(
     overloaded = _overloaded(relevant_args)
     result = _first_answer(overloaded, public_api, args, kwargs)
     if result is NotImplemented:
-        name = f"{getattr(public_api, '__module__', None)}.{getattr(public_api, '__name__', public_api)}"
+        name = f"{_public_module(public_api)}.{getattr(public_api, '__name__', public_api)}"
         raise TypeError(
             f"no implementation found for '{name}' on types that implement __torch_function__: "
             f"{[type(a) for a in overloaded]}"
@@ -265,12 +374,7 @@ def _call(func: Callable[..., Any], instance: Any, *args: Any, **kwargs: Any) ->
     overloaded = _overloaded(_flat((instance, *args, *kwargs.values())))
     result = _first_answer(overloaded, func, (instance, *args), kwargs)
     if result is NotImplemented:
-        kinds = "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
-        raise TypeError(
-            f"Multiple dispatch failed for '{package_name()}.Tensor.{func.__name__}'; all __torch_function__ "
-            f"handlers returned NotImplemented:\n\n{kinds}\nFor more information, try re-running with "
-            "TORCH_LOGS=not_implemented"
-        )
+        raise _dispatch_failed(f"{package_name()}.Tensor.{func.__name__}", overloaded)
     return result
 
 
@@ -315,8 +419,6 @@ class SubclassProperty:
         _static(self.name).__delete__(instance)
 
 
-_PACKAGE = __name__.partition(".")[0]
-
 
 def _patched_on(value: Any) -> bool:
     """Whether a Tensor attribute comes from outside retrograd: a method a library adds to Tensor (fastai
@@ -355,5 +457,5 @@ def prepare_subclass(cls: type) -> None:
         if name not in own:
             setattr(cls, name, kind(name))
     cls._dispatching_descriptors = True  # type: ignore[attr-defined]
-    global subclassed
-    subclassed = True
+    global overriding
+    overriding = True

@@ -10,6 +10,7 @@ tensor([10.+0.j, -2.+2.j, -2.+0.j])
 
 from __future__ import annotations
 
+from ._torch_function import publish as _publish
 from .ops.spectral.fft import (
     fft,
     fft2,
@@ -43,3 +44,6 @@ __all__ = [
     "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
     "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
 ]
+
+
+_publish(globals(), "fft_")  # each function checks its arguments for `__torch_function__`

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import _missing
 from . import dtypes as _dt
 from . import ops as _ops
+from ._torch_function import publish as _publish
 from .engine.vmap_hook import whole
 from .ops import autocast_policy as _autocast
 from .ops.autocast_policy import active as _autocasting
@@ -266,6 +267,8 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
         residuals = empty_f
     return linalg_lstsq(X, residuals, rank, sv)
 
+
+_publish(globals(), "linalg_")  # each function checks its arguments for `__torch_function__`
 
 if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
 

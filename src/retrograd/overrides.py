@@ -2,7 +2,7 @@
 
 `handle_torch_function` and `has_torch_function` are the protocol as Python code calls it (a
 library's own functions dispatch through them); retrograd's Tensor subclasses route their methods
-through it (`retrograd/_torch_function.py`).
+through it, and so do retrograd's public functions (`retrograd/_torch_function.py`).
 
 In PyTorch, entering a `TorchFunctionMode` routes every torch function call through its
 `__torch_function__` until the block ends. retrograd's functions do not dispatch through modes:

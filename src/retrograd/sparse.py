@@ -21,6 +21,7 @@ from typing import Any
 import numpy
 
 from . import dtypes as _dt
+from ._torch_function import publish as _publish
 from ._user_frames import warn_once
 from .ops.sparse import invariants as _invariants
 from .ops.sparse.addmm import sparse_addmm
@@ -249,3 +250,6 @@ def _sparse_type(name: str, dtype: _dt.dtype) -> _SparseTensorType:
 FloatTensor = _sparse_type("FloatTensor", _dt.float32)
 DoubleTensor = _sparse_type("DoubleTensor", _dt.float64)
 LongTensor = _sparse_type("LongTensor", _dt.int64)
+
+
+_publish(globals())  # each function checks its arguments for `__torch_function__`

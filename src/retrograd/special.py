@@ -13,6 +13,7 @@ tensor([0.0000, 3.1781])
 from __future__ import annotations
 
 from . import dtypes as _dt
+from ._torch_function import publish as _publish
 from .ops.activation.along_dim import log_softmax as _log_softmax
 from .ops.activation.along_dim import softmax as _softmax
 from .ops.elementwise.binary_math import xlogy
@@ -120,3 +121,6 @@ def log_softmax(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None) -> T
         tensor([-2.4076, -1.4076, -0.4076])
     """
     return _log_softmax(input, dim, dtype)
+
+
+_publish(globals(), "special_")  # each function checks its arguments for `__torch_function__`

@@ -321,8 +321,9 @@ class Tensor(TensorMethods):
 
         A subclass overrides it to decide what its methods return, calling
         `super().__torch_function__(func, types, args, kwargs)` for the default; retrograd routes a
-        subclass's methods, operators and tensor-valued properties through it (not yet functions
-        such as `retrograd.cat`). NotImplemented when a class in `types` is not a base of `cls`.
+        subclass's methods, operators and tensor-valued properties through it, and the public
+        functions (`retrograd.cat`, `nn.functional.relu`, ...) called with an instance among their
+        arguments. NotImplemented when a class in `types` is not a base of `cls`.
 
         Examples:
             >>> class Image(retrograd.Tensor): pass

@@ -78,8 +78,8 @@ def _of_class(t: Tensor, cls: Any) -> Tensor:
 def as_subclass(t: Tensor, cls: type) -> Tensor:
     """`t.as_subclass(cls)`: an alias of `t` whose class is `cls`, a subclass of Tensor.
 
-    It shares `t`'s memory and stays in its graph (a view, PyTorch's AliasBackward0). Ops on it
-    give plain Tensors: retrograd does not dispatch through `__torch_function__`.
+    It shares `t`'s memory and stays in its graph (a view, PyTorch's AliasBackward0). Its methods
+    and the public functions called on it go through `cls.__torch_function__` (`_torch_function.py`).
     """
     _check_subclass(cls)  # before the alias is recorded
     return _of_class(alias(t), cls)

@@ -29,6 +29,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ... import _missing
+from ..._torch_function import public_function
 from .._export_table import FUNCTIONAL
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ if not TYPE_CHECKING:
         if section is None:  # a section, or a name PyTorch has and retrograd lacks says so
             return _missing.module_attribute(__name__, name)
         value = getattr(importlib.import_module(f"{__name__}.{section}"), name)
+        value = public_function(value, __name__, name)  # checks its arguments for `__torch_function__`
         globals()[name] = value
         return value
 

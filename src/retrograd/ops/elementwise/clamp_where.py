@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from ... import _torch_function as _tf
 from ... import dtypes as _dt
 from ..._user_frames import warn_once
 from ...backend import on_device_of
@@ -114,10 +113,6 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         >>> retrograd.clamp(retrograd.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
         tensor([-1.0000,  0.5000,  1.0000])
     """
-    if _tf.subclassed:  # a Tensor subclass among the arguments: its `__torch_function__` decides
-        r = _tf.function_dispatch(clamp, (input, min, max), (input, min, max), {"out": out})
-        if r is not NotImplemented:
-            return r
     if not isinstance(input, Tensor):
         raise invalid_combination("clamp", (input,), _CLAMP_SIGNATURES)
     if out is not None:
@@ -287,11 +282,6 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         >>> retrograd.where(x > 0)
         (tensor([1]),)
     """
-    if _tf.subclassed:  # a Tensor subclass among the arguments: its `__torch_function__` decides
-        args = (condition,) if input is None and other is None else (condition, input, other)
-        r = _tf.function_dispatch(where, args, args, {"out": out})
-        if r is not NotImplemented:
-            return r
     if not isinstance(condition, Tensor):
         raise not_a_tensor("where", condition, "condition")
     if out is not None:

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from ... import _torch_function as _tf
 from ..._layouts import contiguous_format
 from ...backend import meta
 from ...backend.compat import as_strided
@@ -241,10 +240,6 @@ def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:
         tensor([[4, 3],
                 [2, 1]])
     """
-    if _tf.subclassed:  # a Tensor subclass: its `__torch_function__` decides
-        r = _tf.function_dispatch(flip, (input,), (input, dims, *more), {})
-        if r is not NotImplemented:
-            return r
     if dims is None:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     order = shape_arg((dims,) + more)
@@ -315,10 +310,6 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         tensor([[3, 1],
                 [4, 2]])
     """
-    if _tf.subclassed:  # a Tensor subclass: its `__torch_function__` decides
-        r = _tf.function_dispatch(rot90, (input,), (input, k, dims), {})
-        if r is not NotImplemented:
-            return r
     if not isinstance(input, Tensor):
         raise not_a_tensor("rot90", input)
     if type(k) is not int:

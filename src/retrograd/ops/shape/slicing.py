@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from ... import _torch_function as _tf
 from ... import dtypes as _dt
 from ..._layouts import suggested_format
 from ...engine.primitive import Primitive
@@ -176,10 +175,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any =
         >>> retrograd.cat((a, b), dim=1)
         tensor([[1, 2, 3, 4]])
     """
-    if _tf.subclassed:  # a Tensor subclass among the tensors: its `__torch_function__` decides
-        r = _tf.function_dispatch(cat, (tensors,), (tensors, dim), {"out": out, "axis": axis})
-        if r is not NotImplemented:
-            return r
     if out is not None:
         return write_out(
             out,
@@ -282,10 +277,6 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any
         tensor([[1, 3],
                 [2, 4]])
     """
-    if _tf.subclassed:  # a Tensor subclass among the tensors: its `__torch_function__` decides
-        r = _tf.function_dispatch(stack, (tensors,), (tensors, dim), {"out": out, "axis": axis})
-        if r is not NotImplemented:
-            return r
     if out is not None:
         return write_out(
             out,

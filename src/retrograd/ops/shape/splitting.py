@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ... import _torch_function as _tf
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.views import link_view
 from ...tensor import Tensor
@@ -185,10 +184,6 @@ def unbind(input: Tensor, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ..
         >>> retrograd.tensor([[1, 2], [3, 4]]).unbind(1)
         (tensor([1, 3]), tensor([2, 4]))
     """
-    if _tf.subclassed:  # a Tensor subclass: its `__torch_function__` decides
-        r = _tf.function_dispatch(unbind, (input,), (input, dim), {"axis": axis})
-        if r is not NotImplemented:
-            return r
     if not isinstance(input, Tensor):
         raise not_a_tensor("unbind", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
