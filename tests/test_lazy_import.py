@@ -8,6 +8,7 @@ families' `__all__`, and the generated table of where each op lives.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def test_names_reach_their_ops() -> None:
         defining = importlib.import_module(f"retrograd.ops.{module}")
         for name in names:
             assert getattr(ops, name) is getattr(defining, name), name
-            assert getattr(retrograd, name) is getattr(defining, name), name
+            # the top level hands out the function's public face (its `__torch_function__` check)
+            assert inspect.unwrap(getattr(retrograd, name)) is getattr(defining, name), name
     assert ops.__all__ == [name for names in MODULES.values() for name in names]
     assert set(ops.__all__) <= set(dir(retrograd)) and set(ops.__all__) <= set(dir(ops))
     assert callable(retrograd.tensor) and ops.legacy_new is importlib.import_module("retrograd.ops.legacy").legacy_new
@@ -102,7 +104,7 @@ def test_random_names_are_the_modules() -> None:
     random = importlib.import_module("retrograd.random")
     assert list(retrograd._RANDOM) == random.__all__
     for name in random.__all__:
-        assert getattr(retrograd, name) is getattr(random, name), name
+        assert inspect.unwrap(getattr(retrograd, name)) is inspect.unwrap(getattr(random, name)), name
     assert retrograd.random is random and retrograd.default_generator is random.default_generator
     assert set(random.__all__) <= set(dir(retrograd))
 
@@ -129,7 +131,7 @@ def test_nn_names_are_the_modules() -> None:
         defining = importlib.import_module(f"retrograd.nn.functional.{section}")
         assert getattr(F, section) is defining
         for name in names:
-            assert getattr(F, name) is getattr(defining, name), name
+            assert inspect.unwrap(getattr(F, name)) is getattr(defining, name), name
     assert set(F.__all__) <= set(dir(F))
     namespace: dict[str, object] = {}
     exec("from retrograd.nn.functional import *; from retrograd.nn import *", namespace)
@@ -166,7 +168,7 @@ def test_lazily_loaded_modules_answer_as_attributes() -> None:
 
     assert retrograd.return_types.max.__name__ == "max"
     assert retrograd.testing.FileCheck is importlib.import_module("retrograd._filecheck").FileCheck
-    assert retrograd.rrelu is importlib.import_module("retrograd.ops.activation.randomized_relu").rrelu
+    assert inspect.unwrap(retrograd.rrelu) is importlib.import_module("retrograd.ops.activation.randomized_relu").rrelu
     with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
         retrograd.testing.no_such_name  # noqa: B018
     with pytest.warns(UserWarning, match="'has_cuda' is deprecated"):

@@ -44,7 +44,7 @@ def _public_out_functions() -> set[str]:
             fn = getattr(module, name)
             if name.startswith("_") or not inspect.isfunction(fn):
                 continue
-            if fn.__module__.endswith(".removed"):  # gone since PyTorch 1.9: they raise before reading out=
+            if inspect.unwrap(fn).__module__.endswith(".removed"):  # gone since PyTorch 1.9: raise before out=
                 continue
             if "out" in inspect.signature(fn).parameters:
                 found.add(prefix + name)

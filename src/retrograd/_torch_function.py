@@ -101,10 +101,16 @@ def register_tensor_class(cls: type) -> None:
 
 
 def dispatches(cls: type) -> bool:
-    """Whether instances of `cls` (a Tensor subclass or a tensor-like) dispatch through `__torch_function__`."""
-    return cls is not _tensor and getattr(cls, "__torch_function__", _disabled_torch_function_impl) is not (
+    """Whether instances of `cls` (a Tensor subclass or a tensor-like) dispatch through `__torch_function__`.
+
+    PyTorch's own tensors are no tensor-likes of retrograd's (their `__torch_function__` would call
+    retrograd's function back): `retrograd.from_dlpack(torch_tensor)` converts them.
+    """
+    if cls is _tensor or getattr(cls, "__torch_function__", _disabled_torch_function_impl) is (
         _disabled_torch_function_impl
-    )
+    ):
+        return False
+    return issubclass(cls, _tensor) or not any(k.__module__ == "torch._C" for k in cls.__mro__)
 
 
 # --- the protocol ---------------------------------------------------------------------------
@@ -186,6 +192,9 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
         or name in IGNORED_FUNCTIONS.get(module, ())
     ):
         return func
+    known = _PUBLIC_FACES.get((module, func))
+    if known is not None:  # an alias in the same namespace (`_segment_reduce` is `segment_reduce`)
+        return known
 
     def public(*args: Any, **kwargs: Any) -> Any:
         if overriding or (args and type(args[0]) not in _PLAIN):
@@ -198,7 +207,11 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     # pickle finds a function by its module and name: those of the namespace, where the public face lives
     public.__module__, public.__qualname__ = module, name
     public._public_function = True  # type: ignore[attr-defined]
+    _PUBLIC_FACES[module, func] = public
     return public
+
+
+_PUBLIC_FACES: dict[tuple[str, Callable[..., Any]], Callable[..., Any]] = {}
 
 
 def publish(namespace: dict[str, Any], name_prefix: str = "") -> None:

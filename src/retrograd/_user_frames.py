@@ -29,6 +29,28 @@ def user_stacklevel() -> int:
     return level
 
 
+# The `__torch_function__` check each public function makes (`_torch_function.public_function`): a
+# frame PyTorch's functions do not have, so a fixed stacklevel does not count it.
+_PUBLIC_FACE = (os.path.join(_PACKAGE_DIR, "_torch_function.py"), "public")
+
+
+def frames_up(stacklevel: int) -> int:
+    """`warnings.warn`'s stacklevel, from its caller, for the frame `stacklevel` frames up (1: the
+    caller itself), not counting the public functions' `__torch_function__` checks.
+
+    For warnings written with PyTorch's fixed stack levels (`F.softmax(..., _stacklevel=3)`): with
+    the check between a function and its caller, `stacklevel=3` would name retrograd's own line.
+    """
+    frame = sys._getframe(1)
+    level = counted = 1
+    while counted < stacklevel and frame.f_back is not None:
+        frame = frame.f_back
+        level += 1
+        if (frame.f_code.co_filename, frame.f_code.co_name) != _PUBLIC_FACE:
+            counted += 1
+    return level
+
+
 _warned_once: set[str] = set()  # the keys of the warnings given: PyTorch's TORCH_WARN_ONCE is per process
 
 

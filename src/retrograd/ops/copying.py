@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._layouts import channels_last_strides
+from .._user_frames import frames_up
 from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
@@ -131,7 +132,9 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 def to_dtype(t: Tensor, dt: dtype) -> Tensor:
     """`t` converted to dtype `dt` (differentiable between float dtypes)."""
     if t._data.dtype.kind == "c" and not (dt.is_complex or dt.np == np.bool_):  # to bool is `z != 0`
-        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
+        warnings.warn(
+            "Casting complex values to real discards the imaginary part", UserWarning, stacklevel=frames_up(3)
+        )
     out = _to_dtype(t, dt=dt.np)
     if not dt.is_floating_point and not dt.is_complex and out._requires_grad:
         out._requires_grad = False

@@ -6,8 +6,9 @@ from `to_dlpack`; both share memory with their source.
 
 import enum
 
-from ..ops.shared_memory import from_dlpack
-from ..ops.shared_memory import to_dlpack as to_dlpack  # public, though PyTorch's __all__ leaves it out
+# the public faces, as `retrograd.from_dlpack` (`torch.from_dlpack is torch.utils.dlpack.from_dlpack`)
+from .. import from_dlpack
+from .. import to_dlpack as to_dlpack  # public, though PyTorch's __all__ leaves it out
 
 __all__ = ["DLDeviceType", "from_dlpack"]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._user_frames import frames_up
 from ...dtypes import int64, uint8
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -41,11 +42,11 @@ def reduction_of(size_average: bool | None, reduce: bool | None, reduction: str)
         reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
         # at the caller's line (`_Loss.__init__` or the functional), as PyTorch's `_Reduction` warns: the
         # default filter shows each text once per loss function, however many lines of the program call it
-        warnings.warn(_LEGACY.format(reduction), UserWarning, stacklevel=2)
+        warnings.warn(_LEGACY.format(reduction), UserWarning, stacklevel=frames_up(2))
         return reduction
     if reduction == "elementwise_mean":
         warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=frames_up(2))
         return "mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")

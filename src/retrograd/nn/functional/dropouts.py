@@ -11,6 +11,7 @@ import warnings
 
 from ... import ops as _ops
 from ... import random as _random
+from ..._user_frames import frames_up
 from ...engine import inplace as _inplace
 from ...engine.vmap_hook import hook as _vmap
 from ...engine.vmap_hook import random_draw
@@ -148,7 +149,7 @@ def _feature_warning(name: str, nd: int, spatial: int) -> None:
         f"that {name} exists to provide channel-wise dropout on inputs with {spatial} spatial dimensions, a "
         f"channel dimension, and an optional batch dimension (i.e. {lo}D or {hi}D inputs).",
         UserWarning,
-        stacklevel=3,
+        stacklevel=frames_up(3),
     )
 
 
@@ -187,7 +188,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
             "instead.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=frames_up(2),
         )
     return _feature_dropout(input, p, training, inplace)
 

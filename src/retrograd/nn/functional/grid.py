@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 
+from ..._user_frames import frames_up
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.autocast_policy import lower_precision as _lower_precision
@@ -54,7 +55,7 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
     if _autocasting[0]:
         theta = _lower_precision(theta)
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=frames_up(2))
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
@@ -78,7 +79,7 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
             "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
             "affine_grid for details.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=frames_up(2),
         )
     elif min(dims) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
@@ -162,6 +163,6 @@ def grid_sample(
         input, grid = _float32(input, grid)
     _check_sample(input, grid, mode, padding_mode)
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=frames_up(2))
         align_corners = False
     return grid_sampler(input, grid, mode, padding_mode, align_corners)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ... import ops as _ops
+from ..._user_frames import frames_up
 from ...tensor import Tensor
 
 __all__ = ["gumbel_softmax"]
@@ -35,7 +36,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
         tensor([[0., 0., 1.]])
     """
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
+        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=frames_up(2))
     gumbels = -_ops.empty_like(logits).exponential_().log()
     y_soft = ((logits + gumbels) / tau).softmax(dim)
     if not hard:

@@ -13,6 +13,7 @@ import math
 import warnings
 from typing import Any
 
+from ..._user_frames import frames_up
 from ...dtypes import int64
 from ...ops.fused import linear_cross_entropy as _chunked
 from ...tensor import Tensor
@@ -86,7 +87,7 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
             f"reduction={reduction!r}, label_smoothing={label_smoothing}, target.dtype={target.dtype}, "
             f"out_features={out_features}, tracing=False, linear_bias.shape="
             f"{tuple(linear_bias.shape) if linear_bias is not None else None}.",
-            stacklevel=2,
+            stacklevel=frames_up(2),
         )
     if out_features:  # one linear map to C·d1···dK outputs, viewed back as (N, C, d1, ..., dK)
         flat = math.prod(out_features, start=n_classes)

@@ -13,6 +13,7 @@ import math
 import warnings
 from typing import Any
 
+from ..._user_frames import frames_up
 from ...dtypes import bfloat16, bool_, float16, promote_types
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.numpy_errors import broadcast_mismatch
@@ -48,7 +49,7 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
             f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). This will "
             "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning,
-            stacklevel=4,  # the caller of mse_loss / l1_loss / ... (here, _pointwise_loss, the loss)
+            stacklevel=frames_up(4),  # the caller of mse_loss / l1_loss / ... (here, _pointwise_loss, the loss)
         )
 
 
@@ -392,7 +393,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
             "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to "
             "behave the same as 'batchmean' in the next major release.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=frames_up(2),
         )
     if reduction != "batchmean":
         reduction_of(None, None, reduction)

@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from ... import ops
+from ..._user_frames import frames_up
 from ...dtypes import bool_ as _bool
 from ...ops.shape.slicing import cat
 from ...tensor import Tensor
@@ -34,7 +35,7 @@ def canonical_mask(
     if check_other and other_type is not None and mask.dtype != other_type:
         warnings.warn(
             f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both instead.",
-            stacklevel=3,
+            stacklevel=frames_up(3),
         )
     if is_float:
         return mask

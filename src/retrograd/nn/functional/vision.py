@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._user_frames import frames_up
 from ...dtypes import uint8 as _uint8
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
@@ -212,7 +213,9 @@ def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: st
                   [3., 3., 4., 4.],
                   [3., 3., 4., 4.]]]])
     """
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=frames_up(2)
+    )
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -239,7 +242,7 @@ def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) 
                   [3., 3., 4., 4.]]]])
     """
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+                  stacklevel=frames_up(2))
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
@@ -266,7 +269,7 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None)
                   [3.0000, 3.3333, 3.6667, 4.0000]]]])
     """
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+                  stacklevel=frames_up(2))
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

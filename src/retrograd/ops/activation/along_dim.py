@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import frames_up
 from ...backend.cuda_kernels import kernel
 from ...engine.bfloat16 import forward as bfloat16_forward
 from ...engine.primitive import Primitive
@@ -312,7 +313,7 @@ def implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
         UserWarning,
-        stacklevel=stacklevel,
+        stacklevel=frames_up(stacklevel),
     )
     return 0 if ndim in (0, 1, 3) else 1
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import frames_up
 from ...engine import inplace as _inplace
 from ...engine.grad_mode import state
 
@@ -223,7 +224,7 @@ def _resize(out: Any, shape: tuple[int, ...]) -> None:
             "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
             "elements with t.resize_(0).",
             UserWarning,
-            stacklevel=5,
+            stacklevel=frames_up(5),
         )
     out._data = np.zeros(shape, out._data.dtype)
 

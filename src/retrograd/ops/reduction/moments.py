@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from ... import dtypes as _dt
+from ..._user_frames import frames_up
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
@@ -121,7 +122,7 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
             "reduction factor (input numel divided by output numel).",
             UserWarning,
-            stacklevel=3,
+            stacklevel=frames_up(3),
         )
     full = dim is None or input._data.ndim == 0
     return prim(input, dims=dims, correction=c, keepdim=keepdim, full=full)

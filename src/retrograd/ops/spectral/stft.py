@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..._display_name import package_name
-from ..._user_frames import warn_once
+from ..._user_frames import frames_up, warn_once
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -386,7 +386,7 @@ def istft(
             "The length of signal is shorter than the length parameter. Result is being padded with zeros in the "
             "tail. Please check your center and hop_length settings.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=frames_up(2),
         )
         y = constant_pad(y, ((0, 0),) * (y.ndim - 1) + ((0, end - expected),), 0)
     return y
