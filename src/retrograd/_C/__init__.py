@@ -35,6 +35,7 @@ from ._dispatch import (
     _IncludeDispatchKeyGuard,
     _is_torch_function_enabled,
 )
+from ._jit_types import TensorType, Type
 from ._jit import (
     _jit_can_fuse_on_cpu,
     _jit_can_fuse_on_gpu,
@@ -55,7 +56,7 @@ __all__ = [
     "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
-    "_nn", "device", "dtype", "_get_privateuse1_backend_name", *_jit.__all__,
+    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "TensorType", "Type", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
