@@ -35,7 +35,6 @@ from ._dispatch import (
     _IncludeDispatchKeyGuard,
     _is_torch_function_enabled,
 )
-from ._jit_types import TensorType, Type
 from ._jit import (
     _jit_can_fuse_on_cpu,
     _jit_can_fuse_on_gpu,
@@ -50,6 +49,7 @@ from ._jit import (
     _jit_set_texpr_fuser_enabled,
     _jit_texpr_fuser_enabled,
 )
+from ._jit_types import TensorType, Type
 
 __all__ = [
     "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
