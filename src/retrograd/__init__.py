@@ -66,7 +66,8 @@ from ._layouts import (
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
-from .storage import TypedStorage, UntypedStorage
+from ._storage import UntypedStorage  # `retrograd.storage` (which also unpickles) loads on first use
+from ._typed_storage import TypedStorage
 from . import autograd, ops
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
 from ._printing import get_printoptions, set_printoptions
