@@ -126,3 +126,26 @@ def test_tracer_warning_vs_torch():
     torch = pytest.importorskip("torch")
     assert issubclass(torch.jit.TracerWarning, Warning) and callable(torch.jit.TracerWarning.ignore_lib_warnings)
     assert [c.__name__ for c in rg.jit.TracerWarning.__mro__] == [c.__name__ for c in torch.jit.TracerWarning.__mro__]
+
+
+def test_tensor_type_is_importable_and_prints_tensor():
+    # open_clip's hf_model writes `from torch import TensorType` to annotate its forward
+    from retrograd import TensorType
+
+    t = TensorType.get()
+    assert str(t) == repr(t) == "Tensor" and t.kind() == "TensorType"
+    assert t == TensorType.get() and hash(t) == hash(TensorType.get())
+    assert isinstance(t, rg.Type) and rg._C.TensorType is TensorType
+    with pytest.raises(TypeError, match=r"^torch._C.TensorType: No constructor defined!$"):
+        TensorType()
+
+
+def test_tensor_type_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (rg, torch):
+        with pytest.raises(TypeError) as caught:
+            lib.TensorType()
+        assert str(caught.value) == "torch._C.TensorType: No constructor defined!"
+    ours, theirs = rg.TensorType.get(), torch.TensorType.get()
+    assert (str(ours), repr(ours), ours.kind()) == (str(theirs), repr(theirs), theirs.kind())
+    assert [c.__name__ for c in rg.TensorType.__mro__[:2]] == [c.__name__ for c in torch.TensorType.__mro__[:2]]

@@ -5,6 +5,7 @@ as its own modules, and retrograd loads PyTorch's file as retrograd's modules, w
 
 from __future__ import annotations
 
+import collections
 import importlib
 import inspect
 import io
@@ -202,3 +203,86 @@ def test_save_with_another_pickle_module_vs_torch():
     assert ours["thing"] == theirs["thing"]
     np.testing.assert_array_equal(ours["weight"].numpy(), theirs["weight"].numpy())
     assert type(ours["layer"]).__name__ == type(theirs["layer"]).__name__
+
+
+class _FloatStorage:
+    """Stands for `torch.FloatStorage`, the global a legacy checkpoint's storage record names."""
+
+
+class _LegacyStoragePickler(pickle._Pickler):  # the Python pickler: its save_global can be overridden
+    def persistent_id(self, obj):
+        return ("storage", _FloatStorage, "0", "cpu", obj.size, None) if isinstance(obj, np.ndarray) else None
+
+    def save_global(self, obj, name=None):
+        if obj is not _FloatStorage:
+            return super().save_global(obj, name)
+        self.write(pickle.GLOBAL + b"torch\nFloatStorage\n")
+
+
+def _legacy_storage_bytes(flat: np.ndarray) -> bytes:
+    """`torch.save(storage, _use_new_zipfile_serialization=False)` of float32 elements, as PyTorch's
+    `TypedStorage.__reduce__` writes it: three headers, the storage record, its key, its elements."""
+    out = io.BytesIO()
+    system = {"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 8}}
+    for header in (0x1950A86A20F9469CFC6C, 1001, system):
+        pickle.dump(header, out, protocol=2)
+    _LegacyStoragePickler(out, protocol=2).dump(flat)
+    pickle.dump(["0"], out, protocol=2)
+    out.write(np.int64(flat.size).tobytes() + flat.astype("<f4").tobytes())
+    return out.getvalue()
+
+
+class _LegacyStorage:
+    """A storage as PyTorch pickles it: `torch.storage._load_from_bytes(<legacy torch.save of it>)`."""
+
+    def __init__(self, t: rg.Tensor) -> None:
+        self.data = _legacy_storage_bytes(np.asarray(t.untyped_storage().tolist(), np.uint8).view(np.float32))
+
+    def __reduce__(self):
+        return rg.storage._load_from_bytes, (self.data,)
+
+
+class _PyTorchStylePickler(pickle.Pickler):
+    """Reduces tensors and parameters as PyTorch's `__reduce_ex__` does (its `torch._utils` rebuilds)."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, nn.Parameter):
+            return rg._utils._rebuild_parameter, (obj.detach(), obj.requires_grad, collections.OrderedDict())
+        if isinstance(obj, rg.Tensor):  # float32 tensors, for the storage class above
+            args = (obj.storage_offset(), tuple(obj.shape), obj.stride(), obj.requires_grad, collections.OrderedDict())
+            return rg._utils._rebuild_tensor_v2, (_LegacyStorage(obj), *args)
+        return NotImplemented
+
+
+def test_plain_pickle_of_pytorch_style_tensors_unpickles():
+    # skorch pickles a whole net with plain pickle: each tensor names torch._utils._rebuild_tensor_v2
+    # and torch.storage._load_from_bytes, which the `torch` alias finds in retrograd
+    base = rg.arange(12.0).reshape(3, 4)
+    objects = {"view": base[:, 1:3], "p": nn.Parameter(rg.ones(2))}
+    buf = io.BytesIO()
+    _PyTorchStylePickler(buf).dump(objects)
+    back = pickle.loads(buf.getvalue())
+    assert back["view"].tolist() == [[1.0, 2.0], [5.0, 6.0], [9.0, 10.0]] and back["view"].stride() == (4, 1)
+    assert type(back["p"]) is nn.Parameter and back["p"].requires_grad and back["p"].tolist() == [1.0, 1.0]
+
+
+class _TorchAsRetrograd(pickle.Unpickler):
+    """What `python -m retrograd run` does for a pickle: `torch.x` is looked up as `retrograd.x`."""
+
+    def find_class(self, module, name):
+        if module == "torch" or module.startswith("torch."):
+            module = "retrograd" + module[len("torch"):]
+        return super().find_class(module, name)
+
+
+@needs_torch
+def test_plain_pickle_from_pytorch_unpickles_vs_torch():
+    base = torch.arange(12.0).reshape(3, 4)
+    half = torch.ones(2, dtype=torch.float16) / 3
+    theirs = {"view": base[:, 1:3], "half": half, "p": torch.nn.Parameter(torch.ones(2))}
+    ours = _TorchAsRetrograd(io.BytesIO(pickle.dumps(theirs))).load()
+    for key, value in theirs.items():
+        assert ours[key].dtype.itemsize == value.dtype.itemsize and ours[key].dtype.is_floating_point
+        assert ours[key].stride() == value.stride() and ours[key].requires_grad == value.requires_grad
+        np.testing.assert_array_equal(ours[key].detach().numpy(), value.detach().numpy())
+    assert type(ours["p"]) is nn.Parameter

@@ -2,18 +2,25 @@
 
 fastai's `fp16_utils` (and apex-style master-weight code) flatten a model's parameters into one
 buffer with `_flatten_dense_tensors` and give each parameter its slice back with
-`_unflatten_dense_tensors`. The `_rebuild_*` names PyTorch keeps here for its checkpoints are
-read by retrograd's unpickler (`_torch_pickle`), not by this module.
+`_unflatten_dense_tensors`. The `_rebuild_*` names are those a PyTorch pickle names for its
+tensors and parameters: `torch.load` answers them itself (`_torch_pickle`), and plain `pickle`
+finds them here, so a tensor, or a skorch net, pickled with PyTorch unpickles under the alias.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._torch_pickle import _rebuild_parameter, _rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3
 from .ops.shape import cat
 from .tensor import Tensor
 
-__all__ = ["_flatten_dense_tensors", "_unflatten_dense_tensors"]
+__all__ = [
+    "_flatten_dense_tensors", "_rebuild_parameter", "_rebuild_parameter_with_state", "_rebuild_tensor",
+    "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_unflatten_dense_tensors",
+]  # fmt: skip
+
+_rebuild_parameter_with_state = _rebuild_parameter  # a parameter with Python attributes (refused, as by load)
 
 
 def _flatten_dense_tensors(tensors: Sequence[Tensor]) -> Tensor:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import namespace
+from ..dtypes import bfloat16, float16
 from ..engine.vmap_hook import NOT_BATCHED
 from ..engine.vmap_hook import batched as _batched
 from ..engine.vmap_hook import hook as _vmap
@@ -83,7 +84,8 @@ def normalize(
         mean, var, rstd = _norm.statistics(input, view, dims, eps)
     else:
         mean, var = Tensor._make(stats[0]._data), Tensor._make(stats[1]._data)
-        rstd = _norm.rstd(stats[1], eps)
+        # PyTorch's CPU kernel keeps 1/√(var + eps) of given float16/bfloat16 statistics in float32
+        rstd = _norm.rstd(stats[1].float() if stats[1].dtype in (float16, bfloat16) else stats[1], eps)
     out = _norm.normalize(kind, input, weight, bias, view, dims, mean._data, rstd._data, eps, fixed=stats is not None)
     return out, mean, var
 

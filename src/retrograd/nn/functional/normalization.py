@@ -143,8 +143,9 @@ def _check_channels(name: str, t: Tensor | None, c: int) -> None:
 
 def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> None:
     if running is not None:
-        with no_grad():
-            running.copy_(running * (1 - momentum) + batch.reshape(running.shape) * momentum)
+        with no_grad():  # float16/bfloat16 statistics: updated in float32, rounded once (as PyTorch's CPU kernel)
+            kept = running.float() if running.dtype in _REDUCED else running
+            running.copy_(kept * (1 - momentum) + batch.reshape(running.shape) * momentum)
 
 
 def _batch_stats_norm(input: Tensor, w: Tensor | None, b: Tensor | None, running_mean: Tensor | None,
@@ -160,6 +161,9 @@ def _batch_stats_norm(input: Tensor, w: Tensor | None, b: Tensor | None, running
     shape = input.shape
     dims = (0,) + tuple(range(2, len(shape)))
     out, mean, var = nn_support.normalize("batch", input, w, b, shape, dims, eps)
+    if input.dtype in _REDUCED:  # the output uses the statistics rounded to the input's dtype, the update does not
+        wide = input.detach().float()
+        mean, var = wide.mean(dims, keepdim=True), wide.var(dims, unbiased=False, keepdim=True)
     n = input.numel() // shape[1] if shape[1] else 0
     _update_running(running_mean, mean, momentum)
     _update_running(running_var, var * (n / max(n - 1, 1)), momentum)

@@ -28,6 +28,7 @@ vector lanes' partial sums, as PyTorch's own layer-norm kernel accumulates float
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -241,14 +242,27 @@ def _rule_xwb(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: A
     return _joint(g, a, w, 3, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed))
 
 
-def _primitives(node: str) -> dict[int, Primitive]:
+def _primitives(node: str, half: Callable[..., Any] | None = None) -> dict[int, Primitive]:
     """The kernel without affine parameters, with a weight, and with weight and bias (one joint rule each)."""
     return {
         # a missing weight or bias still has an (empty) edge in PyTorch's node
-        0: Primitive(node, _forward, [_rule_x], node_name=node, constant_edges=2, joint=True),
-        1: Primitive(node, _forward, [_rule_xw], inputs=("a", "w"), node_name=node, constant_edges=1, joint=True),
-        2: Primitive(node, _forward, [_rule_xwb], inputs=("a", "w", "b"), node_name=node, joint=True),
+        0: Primitive(node, _forward, [_rule_x], node_name=node, constant_edges=2, joint=True, half_forward=half),
+        1: Primitive(node, _forward, [_rule_xw], inputs=("a", "w"), node_name=node, constant_edges=1, joint=True,
+                     half_forward=half),
+        2: Primitive(node, _forward, [_rule_xwb], inputs=("a", "w", "b"), node_name=node, joint=True,
+                     half_forward=half),
     }
+
+
+def _group_forward_half(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float,
+                        fixed: bool) -> Any:
+    """Group norm of float16/bfloat16 `a` as PyTorch's CPU kernel: normalised by its float32 statistics
+    (the `mean`/`rstd` given, rounded to the half dtype as PyTorch keeps them, are its backward's)."""
+    wide = a.astype(np.float32)
+    m, r = _statistics(xp, wide, view, dims, eps)[::2]
+    out = _forward(xp, wide, *[t.astype(np.float32) for t in wb], view=view, dims=dims, mean=m, rstd=r, eps=eps,
+                   fixed=fixed)
+    return out.astype(a.dtype)
 
 
 _LAYER = _primitives("NativeLayerNormBackward0")
@@ -331,7 +345,7 @@ def layer_norm(x: Tensor, weight: Tensor | None, bias: Tensor | None, view: tupl
         return _LAYER_NORM[1](x, weight, **attrs)
     return _LAYER_NORM[2](x, weight, bias, **attrs)
 _BATCH = _primitives("NativeBatchNormBackward0")
-_GROUP = _primitives("NativeGroupNormBackward0")
+_GROUP = _primitives("NativeGroupNormBackward0", _group_forward_half)
 KERNELS = {"layer": _LAYER, "batch": _BATCH, "group": _GROUP}
 
 
