@@ -515,6 +515,28 @@ def test_accelerator_and_backends_vs_torch():
         assert evaluated("rg." + expr) == evaluated("torch." + expr), expr
 
 
+def _sdp_kernel_warnings(lib):
+    """Where and when `backends.cuda.sdp_kernel` warns: (file name, warned before the `with`)."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        manager = lib.backends.cuda.sdp_kernel(enable_math=False)
+        made = len(record)
+        with manager:
+            pass
+    return [(w.category.__name__, w.filename.rsplit("/", 1)[-1]) for w in record], made
+
+
+def test_sdp_kernel_warns_when_made_from_contextlib():
+    # vit-pytorch's flash ViT enters it on every forward: PyTorch's @deprecated warns as the manager
+    # is made, naming contextlib's __init__, so the default filter shows it once, not once per call site.
+    assert _sdp_kernel_warnings(rg) == ([("FutureWarning", "contextlib.py")], 1)
+
+
+def test_sdp_kernel_warning_place_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _sdp_kernel_warnings(rg) == _sdp_kernel_warnings(torch)
+
+
 def test_backends_opt_einsum_switches():
     oe = rg.backends.opt_einsum
     import retrograd.backends.opt_einsum as oe_module

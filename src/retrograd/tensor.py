@@ -35,6 +35,7 @@ from .engine import devices as _devices
 from .engine import inplace as _inplace
 from .engine import primitive as _primitive
 from .engine import register_tensor
+from .engine import vmap_hook as _vmap
 from .engine.backward import backward as _backward
 from .engine.grad_mode import in_func_transform as _in_func_transform
 from .engine.grad_mode import inference_blocks as _inference_blocks
@@ -1271,6 +1272,10 @@ class Tensor(TensorMethods):
             >>> y.requires_grad
             False
         """
+        if _vmap.hook.active:  # under vmap, `torch.Tensor.detach(t)` (einx's stop_gradient) keeps t batched
+            out = _vmap.batched("elementwise", Tensor.detach, self)
+            if out is not _vmap.NOT_BATCHED:
+                return out
         t = Tensor._make(self._data)
         t._version_counter = self._version_counter
         return t

@@ -90,13 +90,20 @@ def sdp_kernel(
     enable_flash: bool = True, enable_math: bool = True, enable_mem_efficient: bool = True, enable_cudnn: bool = True
 ) -> Iterator[None]:
     """The attention kernels allowed inside the block (deprecated in PyTorch for `nn.attention.sdpa_kernel`)."""
+    # PyTorch's `@deprecated` warns when the manager is made, before any `with`, and its stacklevel
+    # names the caller: contextlib's `__init__`. A plain function that returns the generator does the same.
     warnings.warn(
         "`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will be removed. "
         "Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with updated signature.",
         FutureWarning,
-        stacklevel=3,
+        stacklevel=2,
     )
     wanted = {"flash": enable_flash, "math": enable_math, "mem_efficient": enable_mem_efficient, "cudnn": enable_cudnn}
+    return _kernels_enabled(wanted)
+
+
+def _kernels_enabled(wanted: dict[str, bool]) -> Iterator[None]:
+    """Switch the attention kernels to `wanted` for the block, then back to what they were."""
     before = {k: _global_flags.sdp_enabled(k) for k in wanted}
     for kernel, enabled in wanted.items():
         _switch(kernel, enabled)

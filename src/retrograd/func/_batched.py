@@ -105,9 +105,6 @@ class BatchedTensor(Tensor):
         inner = "\n".join("    " + line if line else line for line in repr(self._value).split("\n"))
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{inner}\n)"
 
-    def detach(self) -> Tensor:
-        return wrap(self._value.detach(), self._level)
-
     def _set_requires_grad(self, requires_grad: builtins.bool = True) -> Tensor:
         self._value._set_requires_grad(requires_grad)  # the library's own switch goes to the batched value
         self._requires_grad = self._value.requires_grad
