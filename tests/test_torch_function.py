@@ -396,3 +396,24 @@ def test_methods_patched_onto_tensor_do_not_dispatch():
 def test_methods_patched_onto_tensor_vs_torch():
     torch = pytest.importorskip("torch")
     assert _patched_method_log(retrograd) == _patched_method_log(torch)
+
+
+def _collated(lib):
+    """What a DataLoader's default collate makes of samples holding a subclass (MONAI's MetaTensor batches)."""
+
+    class Box(lib.Tensor):
+        pass
+
+    samples = [{"image": lib.full((2,), float(i)).as_subclass(Box), "label": i} for i in range(3)]
+    batch = lib.utils.data.default_collate(samples)
+    loaded = next(iter(lib.utils.data.DataLoader(samples, batch_size=2)))
+    return [type(batch["image"]).__name__, batch["image"].tolist(), type(loaded["image"]).__name__]
+
+
+def test_default_collate_stacks_through_the_subclass():
+    assert _collated(retrograd) == ["Box", [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], "Box"]
+
+
+def test_default_collate_stacks_through_the_subclass_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _collated(retrograd) == _collated(torch)

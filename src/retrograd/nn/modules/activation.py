@@ -6,8 +6,8 @@ import warnings
 from typing import Any
 
 from ... import dtypes as _dt
+from ... import sigmoid, tanh  # the public faces, as `torch.sigmoid` in PyTorch's modules
 from ...ops.creation import empty
-from ...ops.elementwise.pointwise import sigmoid, tanh
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init

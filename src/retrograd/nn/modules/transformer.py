@@ -26,7 +26,7 @@ from ...ops.shape.diagonals import triu
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from ..functional.multihead_attention import canonical_mask, multi_head_attention_forward, none_or_dtype
+from ..functional.multihead_attention import canonical_mask, none_or_dtype
 from ..parameter import Parameter
 from .container import ModuleList
 from .dropout import Dropout
@@ -147,7 +147,7 @@ class MultiheadAttention(Module):
             "use_separate_proj_weight": True, "q_proj_weight": self.q_proj_weight,
             "k_proj_weight": self.k_proj_weight, "v_proj_weight": self.v_proj_weight,
         }
-        out, weights = multi_head_attention_forward(
+        out, weights = F.multi_head_attention_forward(
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
             self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
             training=self.training, key_padding_mask=key_padding_mask, need_weights=with_weights,

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+# `stack` is the public face, as PyTorch's collate calls `torch.stack`: a subclass's `__torch_function__` sees it
+from ... import stack
 from ...dtypes import float64
 from ...ops.from_data import as_tensor, tensor
-from ...ops.shape.slicing import stack
 from ...tensor import Tensor
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
