@@ -592,3 +592,27 @@ def test_distance_tie_gradients_vs_torch():
     if torch is None:
         pytest.skip("PyTorch is not installed")
     assert _distance_tie_grads(rg) == _distance_tie_grads(torch)
+
+
+def _tensordot_size_one(lib):
+    """A contracted dim of size 1 on one side broadcasts: the other side's dim is summed out (PyTorch's quirk)."""
+    a = lib.arange(6.0, dtype=lib.float64).reshape(2, 3).requires_grad_()
+    b = (lib.arange(4.0, dtype=lib.float64) + 1).reshape(1, 4).requires_grad_()
+    r = lib.tensordot(a, b, dims=([1], [0]))
+    r.pow(2).sum().backward()
+    x = lib.tensordot(lib.ones(2, 1), lib.arange(12.0).reshape(3, 4), dims=([1], [0]))
+    return [tuple(r.shape), r.tolist(), a.grad.tolist(), b.grad.tolist(), tuple(x.shape), x.tolist()]
+
+
+def test_tensordot_broadcasts_a_contracted_dim_of_size_one():
+    shape, r, a_grad, _, xshape, x = _tensordot_size_one(rg)
+    assert shape == (2, 4) and r == [[3.0, 6.0, 9.0, 12.0], [12.0, 24.0, 36.0, 48.0]]  # (sum of a's row) * b
+    assert a_grad[0] == [2 * (3 + 12 + 27 + 48)] * 3  # d/da_ij of sum_l (s_i b_l)^2 = 2 s_i sum_l b_l^2
+    assert xshape == (2, 4) and x[0] == [12.0, 15.0, 18.0, 21.0]
+    with pytest.raises(RuntimeError, match="contracted dimensions need to match, but first has size 3 in dim 1"):
+        rg.tensordot(rg.ones(2, 3), rg.ones(2, 4), dims=([1], [0]))
+
+
+def test_tensordot_size_one_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _tensordot_size_one(rg) == _tensordot_size_one(torch)

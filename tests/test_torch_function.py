@@ -285,7 +285,7 @@ def _function_results(lib):
                lib.unbind(x, 1), lib.exp(x), lib.sub(1, x), F.relu(x), F.softmax(x, 0), F.linear(x, lib.ones(3, 2)),
                lib.linalg.norm(x), lib.fft.rfft(x), lib.special.erf(x), lib.zeros_like(x), lib.max(x, 0),
                lib.split(x, 1), lib.where(x > 1), lib.einsum("ij,jk->ik", x, x), lib.numel(x),
-               lib.is_tensor(x)]  # fmt: skip
+               lib.is_tensor(x), F.sigmoid(x), F.tanh(x), F.hardswish(x), lib.tensordot(x, x, 1)]  # fmt: skip
     return [(type(r).__name__, str(r).replace("Box(", "").replace("tensor(", "")) if not isinstance(r, tuple)
             else [type(e).__name__ for e in r] for r in results]  # fmt: skip
 

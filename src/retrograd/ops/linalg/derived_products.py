@@ -81,11 +81,19 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     ca, cb = _tensordot_dims(a, b, dims)
     sa, sb = a._data.shape, b._data.shape
     for x, y in zip(ca, cb):
-        if sa[x] != sb[y]:
+        if sa[x] == sb[y]:
+            continue
+        # PyTorch broadcasts a contracted dim of size 1: the other side's dim is summed out first
+        if sa[x] == 1:
+            b = b.sum(y, keepdim=True)
+        elif sb[y] == 1:
+            a = a.sum(x, keepdim=True)
+        else:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {sa[x]} in dim {x} and "
                 f"second has size {sb[y]} in dim {y}"
             )
+    sa, sb = a._data.shape, b._data.shape
     if a._data.dtype != b._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
     ca_w = [wrap_dim(d, len(sa)) for d in ca]
