@@ -467,3 +467,37 @@ def test_shadowed_submodules_vs_torch(tmp_path):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, "-W", "ignore", str(script)], capture_output=True, text=True, timeout=120)
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+
+
+FUNCTION_NAMES_SCRIPT = """\
+import io, pickle
+import torch
+import torch.nn.functional as F
+print(torch.exp.__module__, F.relu.__module__, torch.linalg.inv.__name__, torch.fft.rfft.__name__)
+model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+model.act = torch.tanh
+buf = io.BytesIO()
+torch.save(model, buf)
+print(b"retrograd" in buf.getvalue())  # the file names only torch's modules: PyTorch can load it
+buf.seek(0)
+print(torch.load(buf, weights_only=False).act is torch.tanh, pickle.loads(pickle.dumps(F.relu)) is F.relu)
+"""
+
+
+def test_public_functions_are_named_under_torch_under_the_alias(tmp_path):
+    # a whole model holding `torch.tanh` saved under the alias names `torch.tanh`, which PyTorch can load
+    script = tmp_path / "names.py"
+    script.write_text(FUNCTION_NAMES_SCRIPT)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["torch torch.nn.functional linalg_inv fft_rfft", "False", "True True"]
+
+
+@pytest.mark.pytorch
+def test_public_function_names_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    script = tmp_path / "names.py"
+    script.write_text(FUNCTION_NAMES_SCRIPT)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.stdout == theirs.stdout, ours.stderr

@@ -9,10 +9,13 @@ public module, under the package name of the moment (pickle finds classes by tha
 
 from __future__ import annotations
 
-__all__ = ["package_name", "public_class", "package_class", "set_package_name"]
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["package_name", "public_class", "public_function", "package_class", "set_package_name"]
 
 _name = "retrograd"
-_classes: list[tuple[type, str]] = []  # (class, its module's path inside the package)
+_classes: list[tuple[Any, str]] = []  # (class or function, its module's path inside the package)
 
 
 def package_name() -> str:
@@ -36,6 +39,13 @@ def public_class(cls: type, where: str = "") -> type:
     _classes.append((cls, where))
     cls.__module__ = _module(where)
     return cls
+
+
+def public_function(func: Callable[..., Any], where: str = "") -> None:
+    """`public_class` for a function: `torch.nn.functional.relu.__module__` under the alias (so a
+    pickle of it, a model's `act = torch.tanh`, names `torch` and PyTorch can read it)."""
+    _classes.append((func, where))
+    func.__module__ = _module(where)
 
 
 def _module(where: str) -> str:

@@ -37,6 +37,7 @@ from types import FunctionType, TracebackType
 from typing import Any
 
 from ._display_name import package_name
+from ._display_name import public_function as name_in_package
 
 __all__ = [
     "DisabledSubclasses", "enabled", "public_function", "publish", "handle_torch_function", "has_torch_function",
@@ -205,8 +206,10 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
         return func(*args, **kwargs)
 
     functools.update_wrapper(public, func)
-    # pickle finds a function by its module and name: those of the namespace, where the public face lives
-    public.__module__, public.__qualname__ = module, name
+    # pickle finds a function by its module and name: those of the namespace, where the public face
+    # lives (`torch.nn.functional` under the alias, as classes are named)
+    public.__qualname__ = name
+    name_in_package(public, module.partition(".")[2])
     public._public_function = True  # type: ignore[attr-defined]
     _PUBLIC_FACES[module, func] = public
     return public
@@ -247,7 +250,7 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
         return _NO_OVERRIDE
     global overriding
     overriding = True  # (a tensor-like met as a first argument: every argument is checked from now on)
-    if public.__module__ == f"{_PACKAGE}.nn.functional":  # Python functions in PyTorch too, which report as it does
+    if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
         return handle_torch_function(public, overloaded, *args, **kwargs)
     result = _first_answer(_overloaded(overloaded), public, args, kwargs)
     if result is NotImplemented:
