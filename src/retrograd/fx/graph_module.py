@@ -1,0 +1,242 @@
+"""`torch.fx.GraphModule`: a module whose `forward` is generated from a Graph.
+
+The module copies from its root the submodules, parameters and buffers the graph's
+`call_module`/`get_attr` nodes name, so it saves, loads and deep-copies like any module. Its
+`code` is the graph's Python source; `recompile()` regenerates it after the graph is edited.
+Each GraphModule has a class of its own (as in PyTorch), which holds that instance's `forward`.
+"""
+
+from __future__ import annotations
+
+import copy
+import linecache
+from typing import Any
+
+from ..nn.modules.module import Module
+from ..nn.parameter import Parameter
+from ..tensor import Tensor
+from .graph import Graph, PythonCode
+
+__all__ = ["GraphModule"]
+
+_USER_PRESERVED_ATTRIBUTES_KEY = "_user_preserved_attributes"
+_next_key = [0]
+
+
+def _exec_with_source(src: str, globals_: dict[str, Any]) -> None:
+    """Run generated source under a file name of its own, so tracebacks show its lines."""
+    key = f"<eval_with_key>.{_next_key[0]}"
+    _next_key[0] += 1
+    linecache.cache[key] = (len(src), None, src.splitlines(True), key)
+    exec(compile(src, key, "exec"), globals_)
+
+
+def _forward_from_src(src: str, globals_: dict[str, Any]) -> Any:
+    namespace = dict(globals_)
+    _exec_with_source(src, namespace)
+    return namespace["forward"]
+
+
+def _copy_attr(from_module: Module, to_module: Module, target: str) -> None:
+    """Copy the attribute at dotted path `target` of `from_module` to the same path of
+    `to_module`, making empty modules for the path's missing parents; a plain tensor becomes a buffer."""
+    *prefix, field = target.split(".")
+    for item in prefix:
+        f = getattr(from_module, item)
+        t = getattr(to_module, item, None)
+        if f is t:  # a parent copied already brought this attribute along
+            return
+        if t is None:
+            t = Module()
+            setattr(to_module, item, t)
+        from_module, to_module = f, t
+    orig = getattr(from_module, field)
+    if isinstance(orig, Tensor) and not isinstance(orig, Parameter):
+        to_module.register_buffer(field, orig)
+    else:
+        setattr(to_module, field, orig)
+
+
+def _assign_attr(from_obj: Any, to_module: Module, target: str) -> None:
+    """Put `from_obj` at dotted path `target` of `to_module` (a plain tensor as a buffer)."""
+    *prefix, field = target.split(".")
+    for item in prefix:
+        t = getattr(to_module, item, None)
+        if t is None:
+            t = Module()
+            setattr(to_module, item, t)
+        to_module = t
+    if isinstance(from_obj, Tensor) and not isinstance(from_obj, Parameter):
+        to_module.register_buffer(field, from_obj)
+    else:
+        setattr(to_module, field, from_obj)
+
+
+class _CodeOnlyModule(Module):
+    """A module made of a given `__dict__` (deepcopy rebuilds a GraphModule from one)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__()
+        self.__dict__ = body
+
+
+def _addindent(s: str, num_spaces: int) -> str:
+    lines = s.split("\n")
+    return lines[0] + "".join("\n" + " " * num_spaces + line if line else "\n" for line in lines[1:])
+
+
+class GraphModule(Module):
+    """A module whose forward runs `graph`, with the submodules and attributes of `root` (a
+    module, or a dict from targets to objects) that the graph reads.
+
+    Examples:
+        >>> g = retrograd.fx.Graph()
+        >>> x = g.placeholder("x")
+        >>> _ = g.output(g.call_function(retrograd.relu, (x,)))
+        >>> gm = retrograd.fx.GraphModule(retrograd.nn.Module(), g)
+        >>> gm(retrograd.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> GraphModule:
+        # each instance has a class of its own, which holds its generated forward
+        for t in cls.__mro__:
+            if t.__qualname__.split(".")[-1] != "GraphModuleImpl":
+                cls = t
+                break
+
+        class GraphModuleImpl(cls):  # type: ignore[misc, valid-type]
+            pass
+
+        return super().__new__(GraphModuleImpl)
+
+    def __init__(self, root: Module | dict[str, Any], graph: Graph, class_name: str = "GraphModule") -> None:
+        super().__init__()
+        self.__class__.__name__ = class_name
+        targets = [n.target for n in graph.nodes if n.op in ("get_attr", "call_module")]
+        if isinstance(root, Module):
+            if hasattr(root, "training"):
+                self.training = root.training
+            if isinstance(root, _CodeOnlyModule):
+                for k in [*dict(root.named_children()), *dict(root.named_buffers()), *dict(root.named_parameters())]:
+                    _copy_attr(root, self, k)
+            for target in targets:
+                _copy_attr(root, self, target)
+        elif isinstance(root, dict):
+            for target in targets:
+                if target not in root:
+                    raise RuntimeError(f"Node {target} referenced target {target} but that target was not provided in ``root``!")
+            for target in sorted(targets, key=lambda t: t.count(".")):
+                _assign_attr(root[target], self, target)
+        else:
+            raise RuntimeError("Unsupported type " + str(root) + " passed for root!")
+        self.graph = graph
+        self._tracer_cls = None
+        if graph._tracer_cls and "<locals>" not in graph._tracer_cls.__qualname__:
+            self._tracer_cls = graph._tracer_cls
+        self._tracer_extras = graph._tracer_extras or {}
+        self.meta: dict[str, Any] = {}
+
+    @property
+    def graph(self) -> Graph:
+        """The graph this module runs; setting it regenerates the code."""
+        return self._graph
+
+    @graph.setter
+    def graph(self, g: Graph) -> None:
+        if not isinstance(g, Graph):
+            raise AssertionError(f"Expected a Graph instance, but got {type(g)}")
+        self.__dict__["_graph"] = g
+        g.owning_module = self
+        self.recompile()
+
+    @property
+    def code(self) -> str:
+        """The Python source of `forward`."""
+        if not hasattr(self, "_code"):
+            raise RuntimeError("Code has not been generated! Please report a bug to PyTorch")
+        return self._code
+
+    def recompile(self) -> PythonCode:
+        """Regenerate `code` and `forward` from the graph (after editing it)."""
+        python_code = self._graph.python_code(root_module="self")
+        self.__dict__["_code"] = python_code.src
+        type(self).forward = _forward_from_src(self._code, python_code.globals)
+        return python_code
+
+    # --- submodules ---------------------------------------------------------------------------
+
+    def add_submodule(self, target: str, m: Module) -> bool:
+        """Install `m` at dotted path `target`, making empty parent modules as needed."""
+        *prefix, field = target.split(".")
+        mod: Module = self
+        for item in prefix:
+            submod = getattr(mod, item, None)
+            if submod is None:
+                submod = Module()
+                mod.add_module(item, submod)
+            if not isinstance(submod, Module):
+                return False
+            mod = submod
+        mod.add_module(field, m)
+        return True
+
+    def delete_submodule(self, target: str) -> bool:
+        """Remove the submodule at dotted path `target`; False when there is none."""
+        *path, target_submod = target.split(".")
+        mod: Module = self
+        for item in path:
+            if not hasattr(mod, item):
+                return False
+            mod = getattr(mod, item)
+            if not isinstance(mod, Module):
+                return False
+        if not hasattr(mod, target_submod) or not isinstance(getattr(mod, target_submod), Module):
+            return False
+        delattr(mod, target_submod)
+        return True
+
+    def delete_all_unused_submodules(self) -> None:
+        """Remove the submodules no node calls or reads (their parents kept)."""
+        used: list[str] = []
+        for node in self.graph.nodes:
+            if node.op in ("call_module", "get_attr"):
+                fullpath = node.target.split(".")
+                used.extend(".".join(fullpath[:i]) for i in range(1, len(fullpath) + 1))
+                if node.op == "call_module":
+                    used.extend(name for name, _ in self.get_submodule(node.target).named_modules(prefix=node.target))
+        to_delete = [name for name, _ in self.named_modules() if name and name not in used]
+        for name in to_delete:
+            self.delete_submodule(name)
+
+    # --- copying and printing -----------------------------------------------------------------
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> GraphModule:
+        res = type(self).__new__(type(self))
+        memo[id(self)] = res
+        fake_mod = _CodeOnlyModule(copy.deepcopy(self.__dict__, memo))
+        GraphModule.__init__(res, fake_mod, fake_mod.__dict__["_graph"], type(self).__name__)
+        res.meta = copy.deepcopy(getattr(self, "meta", {}), memo)
+        for attr_name, attr in res.meta.get(_USER_PRESERVED_ATTRIBUTES_KEY, {}).items():
+            setattr(res, attr_name, attr)
+        return res
+
+    def __copy__(self) -> GraphModule:
+        res = GraphModule(self, self.graph, type(self).__name__)
+        res.meta = getattr(self, "meta", {})
+        return res
+
+    def print_readable(self, print_output: bool = True, include_stride: bool = False, include_device: bool = False, colored: bool = False) -> str:
+        """The generated code as a class (`class Name(torch.nn.Module): def forward...`), printed too by default."""
+        code = self.graph.python_code(root_module="self").src.lstrip("\n")
+        output = _addindent(f"class {type(self).__name__}(torch.nn.Module):\n" + code, 4)
+        for name, submodule in self.named_children():
+            if isinstance(submodule, GraphModule):
+                output += "\n" + _addindent(submodule.print_readable(False).replace(type(submodule).__name__, name, 1), 4)
+        if print_output:
+            print(output)
+        return output
+
+    def __str__(self) -> str:
+        reminder = "# To see more debug info, please use `graph_module.print_readable()`"
+        return "\n".join([super().__str__(), self._code, reminder])
