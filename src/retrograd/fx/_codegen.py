@@ -95,12 +95,18 @@ class _Emitter:
             return self.add_global(_type_repr(arg), arg)
         return repr(arg)
 
+    def annotation(self, t: Any) -> str:
+        """` : T` for a node whose type is the class T (other annotations are left out of the code)."""
+        if not isinstance(t, type):
+            return ""
+        return f" : {t.__qualname__ if t.__module__ == 'builtins' else self.add_global(_type_repr(t), t)}"
+
     def args(self, args: tuple[Argument, ...], kwargs: dict[str, Argument]) -> str:
         return ", ".join([self.repr(a) for a in args] + [f"{k} = {self.repr(v)}" for k, v in kwargs.items()])
 
     def statement(self, node: Node) -> str:
         """The line computing `node` (not an input)."""
-        lhs = self.name(node)
+        lhs = self.name(node) + self.annotation(node.type)
         if node.op == "call_method":
             return f"{lhs} = {_format_target(self.repr(node.args[0]), node.target)}({self.args(node.args[1:], node.kwargs)})"
         if node.op == "call_function" and self._operator_name(node) in INPLACE_METHODS:
@@ -150,15 +156,17 @@ class CodeGen:
         last_uses = _last_uses(nodes)
         free_vars: list[str] = []
         body: list[str] = []
+        returns = ""
         for node in nodes:
             if node.op == "placeholder":
                 default = f" = {em.repr(node.args[0])}" if node.args else ""
-                free_vars.append(f"{node.target}{default}")
+                free_vars.append(f"{node.target}{em.annotation(node.type)}{default}")
                 if node.target.replace("*", "") != em.name(node):
                     body.append(f"{em.name(node)} = {node.target.replace('*', '')}\n")
                 continue
             body.append(em.statement(node))
             if node.op == "output":
+                returns = em.annotation(node.type).replace(" : ", " -> ")
                 body.append("\n")
                 continue
             dead = last_uses.get(node, []) + ([node] if not node.users else [])
@@ -169,7 +177,7 @@ class CodeGen:
             wrap_stmts = "\n".join(f'{wrap_name}("{name}")' for name in em.wrapped)
         code = "".join(body or ["pass\n"]).lstrip("\n")
         code = "\n".join("    " + line for line in code.split("\n"))
-        src = f"\n{wrap_stmts}\n\n{self.gen_fn_def(free_vars, '')}\n{code}"
+        src = f"\n{wrap_stmts}\n\n{self.gen_fn_def(free_vars, returns)}\n{code}"
         return PythonCode(src, em.globals)
 
 

@@ -13,6 +13,7 @@ import builtins
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .. import functional
 from .._display_name import package_name
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ def _qualified_name(func: Callable[..., Any]) -> str:
     module = getattr(func, "__module__", None) or "builtins"
     if module == "_operator":
         module = "operator"
+    elif module in ("retrograd", "torch") and getattr(functional, name, None) is func:
+        module = "retrograd.functional"  # where PyTorch writes split, einsum, norm, ...
+    elif getattr(func, "__qualname__", "") == f"Tensor.{name}":
+        module = "retrograd.Tensor"
     return f"{_display_module(module)}.{name}"
 
 

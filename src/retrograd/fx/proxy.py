@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .. import _torch_function
+from .. import _torch_function, functional
 from .graph import Graph
 from .node import Argument, Node, Target, map_aggregate
 
@@ -238,6 +238,8 @@ class Proxy:
         if len(tracers) > 1:
             raise RuntimeError(f"Found multiple different tracers {list(tracers.keys())} while trying to trace operations {orig_method}")
         tracer = next(iter(tracers))
+        if orig_method is functional.einsum and len(args) == 2 and isinstance(args[1], (list, tuple)):
+            args = (args[0], *args[1])  # PyTorch's einsum opens a list of operands before it dispatches
         if getattr(sys.modules["retrograd"].Tensor, orig_method.__name__, None) is orig_method:
             return tracer.create_proxy("call_method", orig_method.__name__, args, kwargs)
         return tracer.create_proxy("call_function", orig_method, args, kwargs, name=tracer.graph._target_to_str(orig_method.__name__))
