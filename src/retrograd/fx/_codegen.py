@@ -150,14 +150,20 @@ class CodeGen:
             free_vars.insert(0, "self")
         return f"def forward({', '.join(free_vars)}){maybe_return_annotation}:"
 
-    def generate(self, nodes: list[Node], root_module: str) -> PythonCode:
+    def generate(self, nodes: list[Node], root_module: str, verbose: bool = False) -> PythonCode:
         """The source and globals of the function computing `nodes`."""
         em = _Emitter(nodes, root_module)
         last_uses = _last_uses(nodes)
         free_vars: list[str] = []
         body: list[str] = []
         returns = ""
+        summary = None
         for node in nodes:
+            if verbose and node.op not in ("placeholder", "output"):
+                where = f"\n# {node.stack_trace or 'No stacktrace found for following nodes'}\n"
+                if where != summary:
+                    summary = where
+                    body.append(where)
             if node.op == "placeholder":
                 default = f" = {em.repr(node.args[0])}" if node.args else ""
                 free_vars.append(f"{node.target}{em.annotation(node.type)}{default}")

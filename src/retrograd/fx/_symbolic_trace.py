@@ -74,6 +74,11 @@ class _Patcher:
             self._undo.pop()()
 
 
+def _assert_is_none(value: Any, msg: str) -> None:
+    """The check a trace records for a parameter specialized to None."""
+    assert value is None, msg
+
+
 def _find_proxy(args: Any, kwargs: Any) -> Proxy | None:
     for a in chain(args, kwargs.values()):
         if isinstance(a, Proxy):
@@ -233,11 +238,20 @@ class Tracer(TracerBase):
             param = sig.parameters[name]
             default = () if param.default is inspect.Parameter.empty else (param.default,)
             if concrete_args is not None and name in concrete_args:
-                self.create_proxy("placeholder", f"{name}_1", default, {})
-                args.append(concrete_args[name])
+                args.append(self._concrete_arg(name, default, concrete_args[name]))
             else:
                 args.append(self.create_proxy("placeholder", name, default, {}, type_expr=fn.__annotations__.get(name)))
         return root_fn, args
+
+    def _concrete_arg(self, name: str, default: tuple[Any, ...], value: Any) -> Any:
+        """A placeholder `<name>_1` for a parameter given a constant, and an assertion that a call passes that constant."""
+        out = self.create_proxy("placeholder", f"{name}_1", default, {})
+        message = f"{name} has been specialized to have value {value} but got another value"
+        if value is None:
+            self.create_proxy("call_function", _assert_is_none, (out, message), {})
+        elif isinstance(value, (bool, int, float, complex, str)):
+            sys.modules["retrograd"]._assert(out == value, message)
+        return value
 
     def trace(self, root: Module | Callable[..., Any], concrete_args: dict[str, Any] | None = None) -> Graph:
         """Run `root` (a module's forward, or a function) on placeholder proxies and return the graph."""

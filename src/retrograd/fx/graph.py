@@ -257,8 +257,9 @@ class Graph:
         return snake_case(op)
 
     def python_code(self, root_module: str, *, verbose: bool = False) -> PythonCode:
-        """The Python source of `forward` for this graph (`self` is `root_module`) and the globals it reads."""
-        return self._codegen.generate(list(self.nodes), root_module)
+        """The Python source of `forward` for this graph (`self` is `root_module`) and the globals it
+        reads; `verbose` adds a comment with the stack trace recorded for each run of nodes."""
+        return self._codegen.generate(list(self.nodes), root_module, verbose=verbose)
 
     def set_codegen(self, codegen: _codegen.CodeGen) -> None:
         """Generate code with `codegen`."""

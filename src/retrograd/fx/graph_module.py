@@ -82,7 +82,7 @@ class _CodeOnlyModule(Module):
 
 def _addindent(s: str, num_spaces: int) -> str:
     lines = s.split("\n")
-    return lines[0] + "".join("\n" + " " * num_spaces + line if line else "\n" for line in lines[1:])
+    return lines[0] + "".join("\n" + " " * num_spaces + line if line.strip() else "\n" for line in lines[1:])
 
 
 class GraphModule(Module):
@@ -215,20 +215,20 @@ class GraphModule(Module):
         res = type(self).__new__(type(self))
         memo[id(self)] = res
         fake_mod = _CodeOnlyModule(copy.deepcopy(self.__dict__, memo))
-        GraphModule.__init__(res, fake_mod, fake_mod.__dict__["_graph"], type(self).__name__)
+        GraphModule.__init__(res, fake_mod, fake_mod.__dict__["_graph"])  # (named "GraphModule", as in PyTorch)
         res.meta = copy.deepcopy(getattr(self, "meta", {}), memo)
         for attr_name, attr in res.meta.get(_USER_PRESERVED_ATTRIBUTES_KEY, {}).items():
             setattr(res, attr_name, attr)
         return res
 
     def __copy__(self) -> GraphModule:
-        res = GraphModule(self, self.graph, type(self).__name__)
+        res = GraphModule(self, self.graph)
         res.meta = getattr(self, "meta", {})
         return res
 
     def print_readable(self, print_output: bool = True, include_stride: bool = False, include_device: bool = False, colored: bool = False) -> str:
         """The generated code as a class (`class Name(torch.nn.Module): def forward...`), printed too by default."""
-        code = self.graph.python_code(root_module="self").src.lstrip("\n")
+        code = self.graph.python_code(root_module="self", verbose=True).src.lstrip("\n")
         output = _addindent(f"class {type(self).__name__}(torch.nn.Module):\n" + code, 4)
         for name, submodule in self.named_children():
             if isinstance(submodule, GraphModule):

@@ -13,7 +13,7 @@ import builtins
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import functional
+from .. import _assert, functional
 from .._display_name import package_name
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ Argument = Any  # a Node, a constant, or a tuple/list/dict/slice of arguments
 _OPS = ("placeholder", "call_method", "call_module", "call_function", "get_attr", "output", "root")
 
 # The functions dead-code elimination keeps even when nothing uses their result.
-_SIDE_EFFECTFUL: set[Callable[..., Any]] = set()
+_SIDE_EFFECTFUL: set[Callable[..., Any]] = {_assert}
 
 
 def has_side_effect(fn: Callable[..., Any]) -> Callable[..., Any]:
