@@ -163,7 +163,7 @@ IGNORED_FUNCTIONS = {
         "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vander", "vmap", "zeros",
     }),
     "retrograd.nn.functional": frozenset({
-        "hardsigmoid", "hardswish", "sigmoid", "tanh", "upsample", "upsample_bilinear", "upsample_nearest",
+        "sigmoid", "tanh", "upsample", "upsample_bilinear", "upsample_nearest",
         "grouped_mm", "scaled_grouped_mm", "scaled_mm", "handle_torch_function", "boolean_dispatch",
     }),
 }  # fmt: skip

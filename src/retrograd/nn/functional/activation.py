@@ -87,7 +87,7 @@ def sigmoid(input: Tensor) -> Tensor:
         >>> F.sigmoid(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([0.2689, 0.5000, 0.8808])
     """
-    return _pointwise.sigmoid(input)
+    return input.sigmoid()  # a method call, as in PyTorch: a tensor-like or FX proxy sees `sigmoid`
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -103,7 +103,7 @@ def tanh(input: Tensor) -> Tensor:
         >>> F.tanh(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([-0.7616,  0.0000,  0.9640])
     """
-    return _pointwise.tanh(input)
+    return input.tanh()  # a method call, as in PyTorch: a tensor-like or FX proxy sees `tanh`
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
