@@ -234,13 +234,15 @@ class Tracer(TracerBase):
             names = names[1:]
             args.append(self.root)
         sig = inspect.signature(fn)
+        # (retrograd's own forwards are annotated where PyTorch's are not: Sequential's `input: Any`)
+        annotations = {} if fn.__module__.startswith("retrograd.") else fn.__annotations__
         for name in names:
             param = sig.parameters[name]
             default = () if param.default is inspect.Parameter.empty else (param.default,)
             if concrete_args is not None and name in concrete_args:
                 args.append(self._concrete_arg(name, default, concrete_args[name]))
             else:
-                args.append(self.create_proxy("placeholder", name, default, {}, type_expr=fn.__annotations__.get(name)))
+                args.append(self.create_proxy("placeholder", name, default, {}, type_expr=annotations.get(name)))
         return root_fn, args
 
     def _concrete_arg(self, name: str, default: tuple[Any, ...], value: Any) -> Any:
