@@ -108,7 +108,8 @@ class _Emitter:
         """The line computing `node` (not an input)."""
         lhs = self.name(node) + self.annotation(node.type)
         if node.op == "call_method":
-            return f"{lhs} = {_format_target(self.repr(node.args[0]), node.target)}({self.args(node.args[1:], node.kwargs)})"
+            method = _format_target(self.repr(node.args[0]), node.target)
+            return f"{lhs} = {method}({self.args(node.args[1:], node.kwargs)})"
         if node.op == "call_function" and self._operator_name(node) in INPLACE_METHODS:
             # the update as a statement, then the node names the updated first argument
             update = INPLACE_METHODS[self._operator_name(node)].format(*(self.repr(a) for a in node.args))
@@ -134,7 +135,12 @@ class _Emitter:
         if self._operator_name(node) in MAGIC_METHODS:
             return MAGIC_METHODS[target.__name__].format(*(self.repr(a) for a in node.args))
         global_name = self.add_global(_qualified_name(target), target)
-        if global_name == "getattr" and len(node.args) == 2 and isinstance(node.args[1], str) and node.args[1].isidentifier():
+        if (
+            global_name == "getattr"
+            and len(node.args) == 2
+            and isinstance(node.args[1], str)
+            and node.args[1].isidentifier()
+        ):
             return _format_target(self.repr(node.args[0]), node.args[1])
         if node.meta.get("is_wrapped", False):
             self.wrapped.setdefault(global_name)
@@ -197,4 +203,3 @@ def _last_uses(nodes: list[Node]) -> dict[Node, list[Node]]:
                 seen.add(used)
                 by_user.setdefault(node, []).append(used)
     return by_user
-

@@ -31,7 +31,9 @@ _FILLED = frozenset({
 })  # fmt: skip
 
 
-def as_pytorch_passes_them(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def as_pytorch_passes_them(
+    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """`args` and `kwargs` of a call of `func` as PyTorch hands them to `__torch_function__`."""
     if not str(getattr(func, "__module__", "")).endswith("nn.functional") or func.__name__ not in _FILLED:
         return args, kwargs

@@ -20,13 +20,13 @@ from itertools import chain
 from types import FunctionType, ModuleType
 from typing import Any
 
-from ..nn.modules.module import Module
 from ..nn.modules.container import Sequential
+from ..nn.modules.module import Module
 from ..nn.parameter import Parameter
 from ..tensor import Tensor
 from .graph import Graph
 from .graph_module import GraphModule
-from .node import Argument, Node
+from .node import Argument
 from .proxy import ParameterProxy, Proxy, Scope, ScopeContextManager, TracerBase
 
 __all__ = ["Tracer", "is_fx_tracing", "symbolic_trace", "wrap"]
@@ -152,9 +152,9 @@ class Tracer(TracerBase):
                 if a is p_:
                     return self.create_node("get_attr", n_, (), {})
         elif isinstance(a, Module):
-            for n_, p_ in self.root.named_modules():
-                if a is p_:
-                    return self.create_node("get_attr", n_, (), {})
+            for path, mod in self.root.named_modules():
+                if a is mod:
+                    return self.create_node("get_attr", path, (), {})
         if isinstance(a, Tensor):
             qualname = next((q for t, q in self.tensor_attrs.items() if t is a), None)
             if not qualname:
@@ -211,7 +211,9 @@ class Tracer(TracerBase):
                         kwargs: dict[str, Any] = {}
                         if "proxy_factory_fn" in inspect.signature(self.create_proxy).parameters:
                             kwargs["proxy_factory_fn"] = (
-                                (lambda node, n=n: ParameterProxy(self, node, n, attr_val)) if self.param_shapes_constant else None
+                                (lambda node, n=n: ParameterProxy(self, node, n, attr_val))
+                                if self.param_shapes_constant
+                                else None
                             )
                         parameter_proxy_cache[n] = self.create_proxy("get_attr", n, (), {}, **kwargs)
                     return parameter_proxy_cache[n]
@@ -219,13 +221,18 @@ class Tracer(TracerBase):
 
     # --- the trace ----------------------------------------------------------------------------
 
-    def create_args_for_root(self, root_fn: Callable[..., Any], is_module: bool, concrete_args: dict[str, Any] | None = None) -> tuple[Callable[..., Any], list[Any]]:
+    def create_args_for_root(
+        self, root_fn: Callable[..., Any], is_module: bool, concrete_args: dict[str, Any] | None = None
+    ) -> tuple[Callable[..., Any], list[Any]]:
         """The arguments the traced function is called with: the root module, then one placeholder
         proxy per parameter (a constant for the names in `concrete_args`)."""
         fn = inspect.unwrap(root_fn)
         co = fn.__code__
         if co.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or co.co_kwonlyargcount:
-            raise NotImplementedError("retrograd's fx traces functions of positional parameters only (no *args, **kwargs or keyword-only ones)")
+            raise NotImplementedError(
+                "retrograd's fx traces functions of positional parameters only "
+                "(no *args, **kwargs or keyword-only ones)"
+            )
         names = list(co.co_varnames[: co.co_argcount])
         args: list[Any] = []
         if is_module:
@@ -246,7 +253,7 @@ class Tracer(TracerBase):
         return root_fn, args
 
     def _concrete_arg(self, name: str, default: tuple[Any, ...], value: Any) -> Any:
-        """A placeholder `<name>_1` for a parameter given a constant, and an assertion that a call passes that constant."""
+        """A placeholder `<name>_1` for a parameter given a constant, and an assertion that calls pass that constant."""
         out = self.create_proxy("placeholder", f"{name}_1", default, {})
         message = f"{name} has been specialized to have value {value} but got another value"
         if value is None:
@@ -271,7 +278,11 @@ class Tracer(TracerBase):
             self.graph = Graph(tracer_cls=getattr(self, "__class__", None))
             if hasattr(fn, "__code__"):
                 code = fn.__code__
-                self.graph._co_fields = {"co_name": code.co_name, "co_filename": code.co_filename, "co_firstlineno": code.co_firstlineno}
+                self.graph._co_fields = {
+                    "co_name": code.co_name,
+                    "co_filename": code.co_filename,
+                    "co_firstlineno": code.co_firstlineno,
+                }
             self.tensor_attrs = {}
             self._collect_tensor_attrs(self.root, [])
             if not isinstance(fn, FunctionType):
@@ -285,7 +296,9 @@ class Tracer(TracerBase):
                 for module in self._autowrap_search:
                     _autowrap_check(patcher, module.__dict__, self._autowrap_function_ids)
                 result = fn(*args)
-                self.create_node("output", "output", (self.create_arg(result),), {}, type_expr=fn.__annotations__.get("return"))
+                self.create_node(
+                    "output", "output", (self.create_arg(result),), {}, type_expr=fn.__annotations__.get("return")
+                )
             self.submodule_paths = None
         finally:
             _is_fx_tracing_flag = old_flag

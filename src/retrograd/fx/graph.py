@@ -17,6 +17,7 @@ __all__ = ["Graph", "PythonCode"]
 
 PythonCode = _codegen.PythonCode
 
+
 class _NodeList:
     """`graph.nodes`: the nodes in order, iterable forwards and (`reversed`) backwards while the
     graph is edited (an erased node is skipped)."""
@@ -55,7 +56,9 @@ class Graph:
             return add
     """
 
-    def __init__(self, owning_module: Any = None, tracer_cls: type | None = None, tracer_extras: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, owning_module: Any = None, tracer_cls: type | None = None, tracer_extras: dict[str, Any] | None = None
+    ) -> None:
         self._root = Node(self, "", "root", "", (), {})
         self._len = 0
         self._graph_namespace = Namespace()
@@ -113,15 +116,34 @@ class Graph:
         """A read of the owning module's attribute at the dotted path `qualified_name`."""
         return self.create_node("get_attr", qualified_name, type_expr=type_expr)
 
-    def call_module(self, module_name: str, args: tuple[Argument, ...] | None = None, kwargs: dict[str, Argument] | None = None, type_expr: Any = None) -> Node:
+    def call_module(
+        self,
+        module_name: str,
+        args: tuple[Argument, ...] | None = None,
+        kwargs: dict[str, Argument] | None = None,
+        type_expr: Any = None,
+    ) -> Node:
         """A call of the submodule at the dotted path `module_name`."""
         return self.create_node("call_module", module_name, args, kwargs, type_expr=type_expr)
 
-    def call_method(self, method_name: str, args: tuple[Argument, ...] | None = None, kwargs: dict[str, Argument] | None = None, type_expr: Any = None) -> Node:
+    def call_method(
+        self,
+        method_name: str,
+        args: tuple[Argument, ...] | None = None,
+        kwargs: dict[str, Argument] | None = None,
+        type_expr: Any = None,
+    ) -> Node:
         """A call of method `method_name` on `args[0]`."""
         return self.create_node("call_method", method_name, args, kwargs, type_expr=type_expr)
 
-    def call_function(self, the_function: Callable[..., Any], args: tuple[Argument, ...] | None = None, kwargs: dict[str, Argument] | None = None, type_expr: Any = None, name: str | None = None) -> Node:
+    def call_function(
+        self,
+        the_function: Callable[..., Any],
+        args: tuple[Argument, ...] | None = None,
+        kwargs: dict[str, Argument] | None = None,
+        type_expr: Any = None,
+        name: str | None = None,
+    ) -> Node:
         """A call of `the_function`."""
         return self.create_node("call_function", the_function, args, kwargs, name=name, type_expr=type_expr)
 
@@ -152,7 +174,8 @@ class Graph:
     def __deepcopy__(self, memo: dict[int, Any]) -> Graph:
         memo = memo if memo else {}
         g = Graph(tracer_cls=self._tracer_cls)
-        output_vals = g.graph_copy(self, val_map=memo, return_output_node=True)
+        # (as PyTorch: the memo maps this graph's nodes to the copies)
+        output_vals = g.graph_copy(self, val_map=memo, return_output_node=True)  # type: ignore[arg-type]
         g._codegen = copy.deepcopy(self._codegen)
         if output_vals is not None:
             rv, old_output = output_vals
@@ -225,9 +248,16 @@ class Graph:
                 raise RuntimeError(f"Node '{node}' does not belong to this Graph!")
             for arg in node._input_nodes:
                 if arg.graph is not self:
-                    raise RuntimeError(f"Argument '{arg}' of Node '{node}' does not belong to this Graph, but was used as an argument! If you are copying nodes from another graph, make sure to use ``arg_transform`` on node_copy() to remap values\n{self}")
+                    raise RuntimeError(
+                        f"Argument '{arg}' of Node '{node}' does not belong to this Graph, but was used as an "
+                        "argument! If you are copying nodes from another graph, make sure to use ``arg_transform`` "
+                        f"on node_copy() to remap values\n{self}"
+                    )
                 if arg not in seen:
-                    raise RuntimeError(f"Argument '{arg}' of Node '{node}' was used before it has been defined! Please check that Nodes in the graph are topologically ordered\n{self}")
+                    raise RuntimeError(
+                        f"Argument '{arg}' of Node '{node}' was used before it has been defined! Please check that "
+                        f"Nodes in the graph are topologically ordered\n{self}"
+                    )
             if node.name in names:
                 raise RuntimeError(f"Node redefined name {node.name}!")
             seen.add(node)
@@ -241,7 +271,9 @@ class Graph:
         for i, atom in enumerate(atoms):
             if not hasattr(m_itr, atom):
                 kind = "module" if node.op == "call_module" else "attribute"
-                raise RuntimeError(f"Node {node} target {node.target} references nonexistent {kind} {'.'.join(atoms[: i + 1])}")
+                raise RuntimeError(
+                    f"Node {node} target {node.target} references nonexistent {kind} {'.'.join(atoms[: i + 1])}"
+                )
             m_itr = getattr(m_itr, atom)
 
     # --- names and printing -------------------------------------------------------------------

@@ -125,7 +125,9 @@ class GraphModule(Module):
         elif isinstance(root, dict):
             for target in targets:
                 if target not in root:
-                    raise RuntimeError(f"Node {target} referenced target {target} but that target was not provided in ``root``!")
+                    raise RuntimeError(
+                        f"Node {target} referenced target {target} but that target was not provided in ``root``!"
+                    )
             for target in sorted(targets, key=lambda t: t.count(".")):
                 _assign_attr(root[target], self, target)
         else:
@@ -161,7 +163,7 @@ class GraphModule(Module):
         """Regenerate `code` and `forward` from the graph (after editing it)."""
         python_code = self._graph.python_code(root_module="self")
         self.__dict__["_code"] = python_code.src
-        type(self).forward = _forward_from_src(self._code, python_code.globals)
+        type(self).forward = _forward_from_src(self._code, python_code.globals)  # type: ignore[method-assign]
         return python_code
 
     # --- submodules ---------------------------------------------------------------------------
@@ -226,13 +228,21 @@ class GraphModule(Module):
         res.meta = getattr(self, "meta", {})
         return res
 
-    def print_readable(self, print_output: bool = True, include_stride: bool = False, include_device: bool = False, colored: bool = False) -> str:
+    def print_readable(
+        self,
+        print_output: bool = True,
+        include_stride: bool = False,
+        include_device: bool = False,
+        colored: bool = False,
+    ) -> str:
         """The generated code as a class (`class Name(torch.nn.Module): def forward...`), printed too by default."""
         code = self.graph.python_code(root_module="self", verbose=True).src.lstrip("\n")
         output = _addindent(f"class {type(self).__name__}(torch.nn.Module):\n" + code, 4)
         for name, submodule in self.named_children():
             if isinstance(submodule, GraphModule):
-                output += "\n" + _addindent(submodule.print_readable(False).replace(type(submodule).__name__, name, 1), 4)
+                output += "\n" + _addindent(
+                    submodule.print_readable(False).replace(type(submodule).__name__, name, 1), 4
+                )
         if print_output:
             print(output)
         return output

@@ -93,7 +93,9 @@ class Interpreter:
         except StopIteration as si:
             if args:
                 return args[0]
-            raise RuntimeError(f"Expected positional argument for parameter {target}, but one was not passed in!") from si
+            raise RuntimeError(
+                f"Expected positional argument for parameter {target}, but one was not passed in!"
+            ) from si
 
     def get_attr(self, target: Target, args: tuple[Argument, ...], kwargs: dict[str, Any]) -> Any:
         """The module's attribute at path `target`."""
@@ -137,7 +139,9 @@ class Interpreter:
 
         def load_arg(n_arg: Node) -> Any:
             if n_arg not in self.env:
-                raise RuntimeError(f"Node {n} referenced nonexistent value {n_arg}! Run Graph.lint() to diagnose such issues")
+                raise RuntimeError(
+                    f"Node {n} referenced nonexistent value {n_arg}! Run Graph.lint() to diagnose such issues"
+                )
             return self.env[n_arg]
 
         return map_arg(args, load_arg)
@@ -198,7 +202,9 @@ class Transformer(Interpreter):
         """Run the graph on proxies and return a GraphModule of the recorded graph."""
         result = super().run(enable_io_processing=False)
         if result is not None:
-            new_output_node = self.new_graph.output(map_aggregate(result, lambda a: a.node if isinstance(a, Proxy) else a))
+            new_output_node = self.new_graph.output(
+                map_aggregate(result, lambda a: a.node if isinstance(a, Proxy) else a)
+            )
             old_output_node = list(self.graph.nodes)[-1]
             new_output_node.meta.update(old_output_node.meta)
         return GraphModule(self.module, self.new_graph)

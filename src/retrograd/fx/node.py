@@ -113,9 +113,14 @@ class Node:
         if op not in _OPS:
             raise AssertionError(f"Unexpected op {op!r}")
         if op == "call_function" and not callable(target):
-            raise ValueError(f"Node [graph = {graph}, name = '{name}'] target {target} has type {type(target)} but a Callable is expected")
+            raise ValueError(
+                f"Node [graph = {graph}, name = '{name}'] target {target} has type {type(target)} "
+                "but a Callable is expected"
+            )
         if op in ("placeholder", "call_method", "call_module", "get_attr") and not isinstance(target, str):
-            raise ValueError(f"Node [graph = {graph}, name = '{name}'] target {target} has type {type(target)} but a str is expected")
+            raise ValueError(
+                f"Node [graph = {graph}, name = '{name}'] target {target} has type {type(target)} but a str is expected"
+            )
         self.graph = graph
         self.name = name
         self.op = op
@@ -218,7 +223,10 @@ class Node:
         node; returns those users."""
         if propagate_meta:
             if replace_with.meta:
-                raise AssertionError("Called node.replace_all_uses_with(replace_with, propagate_meta=True), but replace_with already has .meta keys")
+                raise AssertionError(
+                    "Called node.replace_all_uses_with(replace_with, propagate_meta=True), "
+                    "but replace_with already has .meta keys"
+                )
             replace_with.meta.update(self.meta)
         changed = [user for user in self.users if delete_user_cb(user)]
         for user in changed:

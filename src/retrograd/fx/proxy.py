@@ -24,7 +24,16 @@ from ._functional_args import as_pytorch_passes_them
 from .graph import Graph
 from .node import Argument, Node, Target, map_aggregate
 
-__all__ = ["Attribute", "GraphAppendingTracer", "ParameterProxy", "Proxy", "Scope", "ScopeContextManager", "TraceError", "TracerBase"]
+__all__ = [
+    "Attribute",
+    "GraphAppendingTracer",
+    "ParameterProxy",
+    "Proxy",
+    "Scope",
+    "ScopeContextManager",
+    "TraceError",
+    "TracerBase",
+]
 
 _BASE_TYPES = (str, int, float, bool, complex, type(None), type(...))
 
@@ -71,7 +80,15 @@ class TracerBase:
         self.module_stack: OrderedDict[str, tuple[str, Any]] = OrderedDict()
         self.node_name_to_scope: dict[str, tuple[str, type]] = {}
 
-    def create_node(self, kind: str, target: Target, args: tuple[Argument, ...], kwargs: dict[str, Argument], name: str | None = None, type_expr: Any = None) -> Node:
+    def create_node(
+        self,
+        kind: str,
+        target: Target,
+        args: tuple[Argument, ...],
+        kwargs: dict[str, Argument],
+        name: str | None = None,
+        type_expr: Any = None,
+    ) -> Node:
         """Add a node to the graph, noting the module it was recorded in."""
         node = self.graph.create_node(kind, target, args, kwargs, name, type_expr)
         self.node_name_to_scope[node.name] = (self.scope.module_path, self.scope.module_type)
@@ -128,7 +145,9 @@ class TracerBase:
 
             def no_node(arg: Any, key: Any = k) -> None:
                 if isinstance(arg, Node):
-                    raise RuntimeError(f"Keys for dictionaries used as an argument cannot contain a Node. Got key: {key}")
+                    raise RuntimeError(
+                        f"Keys for dictionaries used as an argument cannot contain a Node. Got key: {key}"
+                    )
 
             map_aggregate(k, no_node)
             r[k] = self.create_arg(v)
@@ -164,6 +183,33 @@ class GraphAppendingTracer(TracerBase):
     def __init__(self, graph: Graph) -> None:
         super().__init__()
         self.graph = graph
+
+
+def _binary(op: Callable[[Any, Any], Any]) -> Callable[[Proxy, Any], Proxy]:
+    """The method `proxy <op> other`: a call_function node of `op`."""
+
+    def method(self: Proxy, other: Any) -> Proxy:
+        return self._call(op, self, other)
+
+    return method
+
+
+def _reflected(op: Callable[[Any, Any], Any]) -> Callable[[Proxy, Any], Proxy]:
+    """The method `other <op> proxy` (when `other` does not handle it): a call_function node of `op`."""
+
+    def method(self: Proxy, other: Any) -> Proxy:
+        return self._call(op, other, self)
+
+    return method
+
+
+def _unary(op: Callable[[Any], Any]) -> Callable[[Proxy], Proxy]:
+    """The method `<op> proxy`: a call_function node of `op`."""
+
+    def method(self: Proxy) -> Proxy:
+        return self._call(op, self)
+
+    return method
 
 
 class Proxy:
@@ -225,7 +271,13 @@ class Proxy:
         return self.tracer.keys(self)
 
     @classmethod
-    def __torch_function__(cls, orig_method: Callable[..., Any], types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Any:
+    def __torch_function__(
+        cls,
+        orig_method: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
         args = args if args else ()
         kwargs = kwargs if kwargs else {}
         tracers: dict[TracerBase, None] = {}
@@ -237,56 +289,61 @@ class Proxy:
         map_aggregate(args, find_tracer)
         map_aggregate(kwargs, find_tracer)
         if len(tracers) > 1:
-            raise RuntimeError(f"Found multiple different tracers {list(tracers.keys())} while trying to trace operations {orig_method}")
+            raise RuntimeError(
+                f"Found multiple different tracers {list(tracers.keys())} "
+                f"while trying to trace operations {orig_method}"
+            )
         tracer = next(iter(tracers))
         args, kwargs = as_pytorch_passes_them(orig_method, args, kwargs)
         if orig_method is functional.einsum and len(args) == 2 and isinstance(args[1], (list, tuple)):
             args = (args[0], *args[1])  # PyTorch's einsum opens a list of operands before it dispatches
         if getattr(sys.modules["retrograd"].Tensor, orig_method.__name__, None) is orig_method:
             return tracer.create_proxy("call_method", orig_method.__name__, args, kwargs)
-        return tracer.create_proxy("call_function", orig_method, args, kwargs, name=tracer.graph._target_to_str(orig_method.__name__))
+        return tracer.create_proxy(
+            "call_function", orig_method, args, kwargs, name=tracer.graph._target_to_str(orig_method.__name__)
+        )
 
     def _call(self, target: Callable[..., Any], *args: Any) -> Proxy:
         return self.tracer.create_proxy("call_function", target, args, {})
 
     # operators, each recorded as a call of the `operator` function (reflected ones swap their operands)
-    def __add__(self, other: Any) -> Proxy: return self._call(operator.add, self, other)  # noqa: E704
-    def __sub__(self, other: Any) -> Proxy: return self._call(operator.sub, self, other)  # noqa: E704
-    def __mul__(self, other: Any) -> Proxy: return self._call(operator.mul, self, other)  # noqa: E704
-    def __floordiv__(self, other: Any) -> Proxy: return self._call(operator.floordiv, self, other)  # noqa: E704
-    def __truediv__(self, other: Any) -> Proxy: return self._call(operator.truediv, self, other)  # noqa: E704
-    def __mod__(self, other: Any) -> Proxy: return self._call(operator.mod, self, other)  # noqa: E704
-    def __pow__(self, other: Any) -> Proxy: return self._call(operator.pow, self, other)  # noqa: E704
-    def __lshift__(self, other: Any) -> Proxy: return self._call(operator.lshift, self, other)  # noqa: E704
-    def __rshift__(self, other: Any) -> Proxy: return self._call(operator.rshift, self, other)  # noqa: E704
-    def __and__(self, other: Any) -> Proxy: return self._call(operator.and_, self, other)  # noqa: E704
-    def __or__(self, other: Any) -> Proxy: return self._call(operator.or_, self, other)  # noqa: E704
-    def __xor__(self, other: Any) -> Proxy: return self._call(operator.xor, self, other)  # noqa: E704
-    def __matmul__(self, other: Any) -> Proxy: return self._call(operator.matmul, self, other)  # noqa: E704
-    def __getitem__(self, key: Any) -> Proxy: return self._call(operator.getitem, self, key)  # noqa: E704
-    def __radd__(self, other: Any) -> Proxy: return self._call(operator.add, other, self)  # noqa: E704
-    def __rsub__(self, other: Any) -> Proxy: return self._call(operator.sub, other, self)  # noqa: E704
-    def __rmul__(self, other: Any) -> Proxy: return self._call(operator.mul, other, self)  # noqa: E704
-    def __rfloordiv__(self, other: Any) -> Proxy: return self._call(operator.floordiv, other, self)  # noqa: E704
-    def __rtruediv__(self, other: Any) -> Proxy: return self._call(operator.truediv, other, self)  # noqa: E704
-    def __rmod__(self, other: Any) -> Proxy: return self._call(operator.mod, other, self)  # noqa: E704
-    def __rpow__(self, other: Any) -> Proxy: return self._call(operator.pow, other, self)  # noqa: E704
-    def __rlshift__(self, other: Any) -> Proxy: return self._call(operator.lshift, other, self)  # noqa: E704
-    def __rrshift__(self, other: Any) -> Proxy: return self._call(operator.rshift, other, self)  # noqa: E704
-    def __rand__(self, other: Any) -> Proxy: return self._call(operator.and_, other, self)  # noqa: E704
-    def __ror__(self, other: Any) -> Proxy: return self._call(operator.or_, other, self)  # noqa: E704
-    def __rxor__(self, other: Any) -> Proxy: return self._call(operator.xor, other, self)  # noqa: E704
-    def __rmatmul__(self, other: Any) -> Proxy: return self._call(operator.matmul, other, self)  # noqa: E704
-    def __eq__(self, other: Any) -> Proxy: return self._call(operator.eq, self, other)  # type: ignore[override]  # noqa: E704
-    def __ne__(self, other: Any) -> Proxy: return self._call(operator.ne, self, other)  # type: ignore[override]  # noqa: E704
-    def __lt__(self, other: Any) -> Proxy: return self._call(operator.lt, self, other)  # noqa: E704
-    def __gt__(self, other: Any) -> Proxy: return self._call(operator.gt, self, other)  # noqa: E704
-    def __le__(self, other: Any) -> Proxy: return self._call(operator.le, self, other)  # noqa: E704
-    def __ge__(self, other: Any) -> Proxy: return self._call(operator.ge, self, other)  # noqa: E704
-    def __pos__(self) -> Proxy: return self._call(operator.pos, self)  # noqa: E704
-    def __neg__(self) -> Proxy: return self._call(operator.neg, self)  # noqa: E704
-    def __invert__(self) -> Proxy: return self._call(operator.invert, self)  # noqa: E704
-    def __abs__(self) -> Proxy: return self._call(operator.abs, self)  # noqa: E704
+    __add__ = _binary(operator.add)
+    __sub__ = _binary(operator.sub)
+    __mul__ = _binary(operator.mul)
+    __floordiv__ = _binary(operator.floordiv)
+    __truediv__ = _binary(operator.truediv)
+    __mod__ = _binary(operator.mod)
+    __pow__ = _binary(operator.pow)
+    __lshift__ = _binary(operator.lshift)
+    __rshift__ = _binary(operator.rshift)
+    __and__ = _binary(operator.and_)
+    __or__ = _binary(operator.or_)
+    __xor__ = _binary(operator.xor)
+    __matmul__ = _binary(operator.matmul)
+    __getitem__ = _binary(operator.getitem)
+    __radd__ = _reflected(operator.add)
+    __rsub__ = _reflected(operator.sub)
+    __rmul__ = _reflected(operator.mul)
+    __rfloordiv__ = _reflected(operator.floordiv)
+    __rtruediv__ = _reflected(operator.truediv)
+    __rmod__ = _reflected(operator.mod)
+    __rpow__ = _reflected(operator.pow)
+    __rlshift__ = _reflected(operator.lshift)
+    __rrshift__ = _reflected(operator.rshift)
+    __rand__ = _reflected(operator.and_)
+    __ror__ = _reflected(operator.or_)
+    __rxor__ = _reflected(operator.xor)
+    __rmatmul__ = _reflected(operator.matmul)
+    __eq__ = _binary(operator.eq)  # type: ignore[assignment]
+    __ne__ = _binary(operator.ne)  # type: ignore[assignment]
+    __lt__ = _binary(operator.lt)
+    __gt__ = _binary(operator.gt)
+    __le__ = _binary(operator.le)
+    __ge__ = _binary(operator.ge)
+    __pos__ = _unary(operator.pos)
+    __neg__ = _unary(operator.neg)
+    __invert__ = _unary(operator.invert)
+    __abs__ = _unary(operator.abs)
 
     __hash__ = object.__hash__  # (defining __eq__ would drop it; graphs and dicts key on proxies)
 

@@ -15,7 +15,6 @@ from ...ops.activation import exponential_linear as _elu
 from ...ops.activation import piecewise as _act
 from ...ops.activation import randomized_relu as _randomized
 from ...ops.activation import smooth as _smooth
-from ...ops.elementwise import pointwise as _pointwise
 from ...tensor import Tensor
 
 __all__ = [
