@@ -419,3 +419,12 @@ def test_transformer_and_errors_vs_torch():
     ]
     assert ours[0] == "\n".join([*lines, "    return mul", "    "])
     assert ours == _add_to_mul(torch)
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+
+    for name in ("_symbolic_trace", "graph", "graph_module", "interpreter", "proxy"):
+        module = importlib.import_module(f"retrograd.fx.{name}")
+        assert doctest.testmod(module, extraglobs={"retrograd": rg}).failed == 0, name

@@ -45,6 +45,7 @@ class Graph:
     """The nodes of a traced function in run order: placeholders, then calls, then one output.
 
     Examples:
+        >>> import operator
         >>> g = retrograd.fx.Graph()
         >>> x = g.placeholder("x")
         >>> g.output(g.call_function(operator.add, (x, 1)))
