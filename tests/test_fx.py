@@ -345,6 +345,35 @@ def test_functional_calls_record_pytorch_keyword_arguments():
     assert kw["sigmoid"][0] == "call_method"
 
 
+def test_graph_module_pickles_through_its_code():
+    import io
+    import pickle
+
+    gm = fx.symbolic_trace(nn.Sequential(nn.Linear(2, 3), nn.ReLU()))
+    x = rg.tensor([[1.0, -2.0]])
+    for loaded in (pickle.loads(pickle.dumps(gm)), _save_load(gm, io)):
+        assert type(loaded).__name__ == "GraphModule" and loaded.code == gm.code
+        assert rg.equal(loaded(x), gm(x)) and [n.op for n in loaded.graph.nodes] == [n.op for n in gm.graph.nodes]
+
+
+def _save_load(obj, io):
+    buf = io.BytesIO()
+    rg.save(obj, buf)
+    buf.seek(0)
+    return rg.load(buf, weights_only=False)
+
+
+def test_shape_prop_pass_records_tensor_metadata():
+    from retrograd.fx.passes.shape_prop import ShapeProp, TensorMetadata
+
+    gm = fx.symbolic_trace(lambda x: (x.t().contiguous(), x.shape))
+    ShapeProp(gm).propagate(rg.ones(2, 3, requires_grad=True))
+    meta = {n.name: n.meta.get("tensor_meta") for n in gm.graph.nodes}
+    assert meta["x"] == TensorMetadata(rg.Size([2, 3]), rg.float32, True, (3, 1), rg.contiguous_format, False, {})
+    assert meta["contiguous"].shape == (3, 2) and meta["getattr_1"] is None
+    assert gm.graph.find_nodes(op="call_method")[0].meta["type"] is rg.Tensor
+
+
 # --- against PyTorch ------------------------------------------------------------------------
 
 
@@ -425,6 +454,6 @@ def test_docstring_examples_run():
     import doctest
     import importlib
 
-    for name in ("_symbolic_trace", "graph", "graph_module", "interpreter", "proxy"):
+    for name in ("_symbolic_trace", "graph", "graph_module", "interpreter", "proxy", "passes.shape_prop"):
         module = importlib.import_module(f"retrograd.fx.{name}")
         assert doctest.testmod(module, extraglobs={"retrograd": rg}).failed == 0, name

@@ -15,7 +15,7 @@ constants (no assertion nodes are recorded for them), and traced functions with 
 
 from __future__ import annotations
 
-from . import graph, graph_module, interpreter, node, proxy
+from . import graph, graph_module, interpreter, node, passes, proxy
 from ._symbolic_trace import Tracer, symbolic_trace, wrap
 from .graph import Graph
 from .graph_module import GraphModule

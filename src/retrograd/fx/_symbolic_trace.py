@@ -242,7 +242,7 @@ class Tracer(TracerBase):
             args.append(self.root)
         sig = inspect.signature(fn)
         # (retrograd's own forwards are annotated where PyTorch's are not: Sequential's `input: Any`)
-        annotations = {} if fn.__module__.startswith("retrograd.") else fn.__annotations__
+        annotations = {} if str(fn.__module__).startswith("retrograd.") else fn.__annotations__
         for name in names:
             param = sig.parameters[name]
             default = () if param.default is inspect.Parameter.empty else (param.default,)

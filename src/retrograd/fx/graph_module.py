@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import copy
 import linecache
+import math
+import sys
+import types
 from typing import Any
 
 from ..nn.modules.module import Module
@@ -17,7 +20,7 @@ from ..nn.parameter import Parameter
 from ..tensor import Tensor
 from .graph import Graph, PythonCode
 
-__all__ = ["GraphModule"]
+__all__ = ["GraphModule", "reduce_graph_module"]
 
 _USER_PRESERVED_ATTRIBUTES_KEY = "_user_preserved_attributes"
 _next_key = [0]
@@ -70,6 +73,46 @@ def _assign_attr(from_obj: Any, to_module: Module, target: str) -> None:
         to_module.register_buffer(field, from_obj)
     else:
         setattr(to_module, field, from_obj)
+
+
+def _import_statement(name: str, obj: Any) -> str:
+    """The line that binds `name` to `obj` in the source of a pickled GraphModule."""
+    if isinstance(obj, types.ModuleType):
+        return f"import {obj.__name__} as {name}"
+    return f"from {obj.__module__} import {obj.__qualname__} as {name}"
+
+
+def _code_globals() -> dict[str, Any]:
+    """The names generated code reads without importing them (the package under both its names)."""
+    package = sys.modules["retrograd"]
+    return {"torch": package, "retrograd": package, "inf": math.inf, "nan": math.nan, "NoneType": type(None),
+            "device": package.device}  # fmt: skip
+
+
+def reduce_graph_module(body: dict[str, Any], import_block: str) -> GraphModule:
+    """Rebuild a pickled GraphModule: its code run again as the forward of a module made of `body`,
+    and traced (every submodule a leaf) into a new graph."""
+    from ._symbolic_trace import Tracer  # (the tracer builds GraphModules; this runs at load time)
+
+    namespace = _code_globals()
+    _exec_with_source(import_block + body["_code"], namespace)
+    tracer_cls = body.get("_tracer_cls") or Tracer
+
+    class KeepModules(tracer_cls):  # type: ignore[misc, valid-type]
+        def is_leaf_module(self, _: Module, __: str) -> bool:
+            return True
+
+    class CodeOnly(_CodeOnlyModule):
+        forward = namespace["forward"]
+
+    com = CodeOnly(body)
+    graph = KeepModules().trace(com)
+    graph._tracer_cls = tracer_cls
+    gm = GraphModule(com, graph, class_name=body.get("_graphmodule_cls_name", "GraphModule"))
+    for k, v in body.items():
+        if not hasattr(gm, k):
+            setattr(gm, k, v)
+    return gm
 
 
 class _CodeOnlyModule(Module):
@@ -222,6 +265,17 @@ class GraphModule(Module):
         for attr_name, attr in res.meta.get(_USER_PRESERVED_ATTRIBUTES_KEY, {}).items():
             setattr(res, attr_name, attr)
         return res
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the graph is not pickled: its code is, with the imports it needs, and tracing it rebuilds the graph
+        body = self.__dict__.copy()
+        python_code = self.recompile()
+        del body["_graph"]
+        builtin = _code_globals()
+        imports = "".join(
+            _import_statement(name, obj) + "\n" for name, obj in python_code.globals.items() if name not in builtin
+        )
+        return (reduce_graph_module, (body, imports))
 
     def __copy__(self) -> GraphModule:
         res = GraphModule(self, self.graph)
