@@ -457,3 +457,18 @@ def test_docstring_examples_run():
     for name in ("_symbolic_trace", "graph", "graph_module", "interpreter", "proxy", "passes.shape_prop"):
         module = importlib.import_module(f"retrograd.fx.{name}")
         assert doctest.testmod(module, extraglobs={"retrograd": rg}).failed == 0, name
+
+
+def _functional_graph(t):
+    F = t.nn.functional
+
+    def f(x):
+        y = F.hardswish(x) + F.sigmoid(x) + F.max_pool2d(x, 2).sum() + F.dropout(x, 0.1) + F.layer_norm(x, (4,))
+        return y + F.pad(x, (1, 1))[..., 1:-1] + F.softmax(x, -1) + F.gelu(x) + F.leaky_relu(x, 0.2) + F.tanh(x)
+
+    return _as_torch(str(t.fx.symbolic_trace(f).graph)).replace("torch._C._nn.gelu", "torch.nn.functional.gelu")
+
+
+def test_functional_calls_vs_torch():
+    torch = _torch()
+    assert _functional_graph(rg) == _functional_graph(torch)
