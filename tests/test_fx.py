@@ -374,6 +374,20 @@ def test_shape_prop_pass_records_tensor_metadata():
     assert gm.graph.find_nodes(op="call_method")[0].meta["type"] is rg.Tensor
 
 
+def test_varargs_and_keyword_only_parameters_become_placeholders():
+    class M(nn.Module):
+        def forward(self, x, *rest, scale=2.0, **extra):
+            return x * scale + rest[0] - extra["bias"]
+
+    gm = fx.symbolic_trace(M())
+    assert [(n.name, n.target) for n in gm.graph.find_nodes(op="placeholder")] == [
+        ("x", "x"), ("scale", "scale"), ("_rest", "*rest"), ("_extra", "**extra"),
+    ]  # fmt: skip
+    assert gm.code.startswith("\n\n\ndef forward(self, x, scale = 2.0, *rest, **extra):\n    _rest = rest\n")
+    assert gm(rg.ones(1), 3.0, rg.ones(1), bias=rg.ones(1)).tolist() == [3.0]
+    assert fx.symbolic_trace(lambda *args: args[0] + args[1])(rg.ones(1), rg.ones(1)).tolist() == [2.0]
+
+
 # --- against PyTorch ------------------------------------------------------------------------
 
 

@@ -9,8 +9,8 @@ records a `Node` of a `Graph` (torch.nn's own modules stay one `call_module` nod
 propagation) or a `Transformer` (rewriting calls). Graphs can also be built by hand, as e3nn
 and opt_einsum_fx build their tensor products: `Proxy(graph.placeholder("x"))`.
 
-Left out: `make_fx` and the experimental passes, the subgraph rewriter, `concrete_args` beyond
-constants (no assertion nodes are recorded for them), and traced functions with `*args`/`**kwargs`.
+`passes.shape_prop.ShapeProp` records each node's tensor metadata. Left out: `make_fx` and the
+experimental passes, the subgraph rewriter, and `concrete_args` beyond constants.
 """
 
 from __future__ import annotations

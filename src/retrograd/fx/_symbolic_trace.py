@@ -74,6 +74,15 @@ class _Patcher:
             self._undo.pop()()
 
 
+def _positional_only(fn: Callable[..., Any], nargs: int) -> Callable[..., Any]:
+    """`fn` taking its keyword-only parameters, its `*args` tuple and its `**kwargs` dict as `nargs`
+    positional parameters, so a trace can pass one placeholder proxy for each (as PyTorch does)."""
+    co = fn.__code__
+    flags = co.co_flags & ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    code = co.replace(co_argcount=nargs, co_posonlyargcount=0, co_kwonlyargcount=0, co_flags=flags)
+    return FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
 def _assert_is_none(value: Any, msg: str) -> None:
     """The check a trace records for a parameter specialized to None."""
     assert value is None, msg
@@ -228,12 +237,12 @@ class Tracer(TracerBase):
         proxy per parameter (a constant for the names in `concrete_args`)."""
         fn = inspect.unwrap(root_fn)
         co = fn.__code__
-        if co.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) or co.co_kwonlyargcount:
-            raise NotImplementedError(
-                "retrograd's fx traces functions of positional parameters only "
-                "(no *args, **kwargs or keyword-only ones)"
-            )
-        names = list(co.co_varnames[: co.co_argcount])
+        total = co.co_argcount + co.co_kwonlyargcount
+        names = list(co.co_varnames[:total])
+        if co.co_flags & inspect.CO_VARARGS:
+            names.append("*" + co.co_varnames[total])
+        if co.co_flags & inspect.CO_VARKEYWORDS:
+            names.append("**" + co.co_varnames[total + bool(co.co_flags & inspect.CO_VARARGS)])
         args: list[Any] = []
         if is_module:
             if not names:
@@ -244,12 +253,14 @@ class Tracer(TracerBase):
         # (retrograd's own forwards are annotated where PyTorch's are not: Sequential's `input: Any`)
         annotations = {} if str(fn.__module__).startswith("retrograd.") else fn.__annotations__
         for name in names:
-            param = sig.parameters[name]
-            default = () if param.default is inspect.Parameter.empty else (param.default,)
+            param = sig.parameters.get(name)
+            default = () if param is None or param.default is inspect.Parameter.empty else (param.default,)
             if concrete_args is not None and name in concrete_args:
                 args.append(self._concrete_arg(name, default, concrete_args[name]))
             else:
                 args.append(self.create_proxy("placeholder", name, default, {}, type_expr=annotations.get(name)))
+        if total != co.co_argcount or co.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+            root_fn = _positional_only(root_fn, len(args))
         return root_fn, args
 
     def _concrete_arg(self, name: str, default: tuple[Any, ...], value: Any) -> Any:
