@@ -388,6 +388,20 @@ def test_varargs_and_keyword_only_parameters_become_placeholders():
     assert fx.symbolic_trace(lambda *args: args[0] + args[1])(rg.ones(1), rg.ones(1)).tolist() == [2.0]
 
 
+def test_an_error_in_generated_code_points_at_its_line(capsys):
+    def f(x, y):
+        a = x.relu()
+        return (a @ y).sum()
+
+    gm = fx.symbolic_trace(f)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)"):
+        gm(rg.ones(2, 3), rg.ones(2, 3))
+    err = capsys.readouterr().err
+    assert "Call using an FX-traced Module, line 6 of the traced Module's generated forward function:" in err
+    assert "    matmul = relu @ y;  relu = y = None\n\n" + "~" * 38 + "~~~ <--- HERE\n    sum_1 = matmul.sum()" in err
+    assert "<eval_with_key>" in err and f"test_fx.py:{f.__code__.co_firstlineno} in f" in err
+
+
 # --- against PyTorch ------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import copy
 import linecache
 import math
 import sys
+import traceback
 import types
 from typing import Any
 
@@ -26,17 +27,20 @@ _USER_PRESERVED_ATTRIBUTES_KEY = "_user_preserved_attributes"
 _next_key = [0]
 
 
-def _exec_with_source(src: str, globals_: dict[str, Any]) -> None:
-    """Run generated source under a file name of its own, so tracebacks show its lines."""
+def _exec_with_source(src: str, globals_: dict[str, Any], co_fields: dict[str, Any] | None = None) -> None:
+    """Run generated source under a file name of its own (naming the traced function), so
+    tracebacks show its lines."""
     key = f"<eval_with_key>.{_next_key[0]}"
+    if co_fields:
+        key += f" from {co_fields['co_filename']}:{co_fields['co_firstlineno']} in {co_fields['co_name']}"
     _next_key[0] += 1
     linecache.cache[key] = (len(src), None, src.splitlines(True), key)
     exec(compile(src, key, "exec"), globals_)
 
 
-def _forward_from_src(src: str, globals_: dict[str, Any]) -> Any:
+def _forward_from_src(src: str, globals_: dict[str, Any], co_fields: dict[str, Any] | None = None) -> Any:
     namespace = dict(globals_)
-    _exec_with_source(src, namespace)
+    _exec_with_source(src, namespace, co_fields)
     return namespace["forward"]
 
 
@@ -113,6 +117,19 @@ def reduce_graph_module(body: dict[str, Any], import_block: str) -> GraphModule:
         if not hasattr(gm, k):
             setattr(gm, k, v)
     return gm
+
+
+def _error_context(frame: traceback.FrameSummary) -> str:
+    """The traceback, then the generated lines around the one that raised, marked."""
+    lineno, line = frame.lineno or 0, frame.line or ""
+    lines = linecache.getlines(frame.filename)
+    return "\n".join([
+        traceback.format_exc(),
+        f"Call using an FX-traced Module, line {lineno} of the traced Module's generated forward function:",
+        "".join(lines[lineno - 2 : lineno]),
+        "~" * len(line) + "~~~ <--- HERE",
+        "\n".join(lines[lineno : lineno + 2]),
+    ])  # fmt: skip
 
 
 class _CodeOnlyModule(Module):
@@ -206,8 +223,20 @@ class GraphModule(Module):
         """Regenerate `code` and `forward` from the graph (after editing it)."""
         python_code = self._graph.python_code(root_module="self")
         self.__dict__["_code"] = python_code.src
-        type(self).forward = _forward_from_src(self._code, python_code.globals)  # type: ignore[method-assign]
+        type(self).forward = _forward_from_src(self._code, python_code.globals, self._graph._co_fields)  # type: ignore[method-assign]
         return python_code
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            # the generated line that raised (retrograd's ops are Python: the error comes from inside one)
+            generated = [f for f in traceback.extract_tb(e.__traceback__) if "eval_with_key" in f.filename]
+            if not generated or getattr(e, "_fx_context_shown", False):
+                raise
+            print(_error_context(generated[-1]), file=sys.stderr)  # PyTorch's pointer into the generated code
+            e._fx_context_shown = True  # type: ignore[attr-defined]  # (an outer GraphModule shows nothing more)
+            raise e.with_traceback(None)  # noqa: B904
 
     # --- submodules ---------------------------------------------------------------------------
 
