@@ -398,7 +398,7 @@ def test_an_error_in_generated_code_points_at_its_line(capsys):
         gm(rg.ones(2, 3), rg.ones(2, 3))
     err = capsys.readouterr().err
     assert "Call using an FX-traced Module, line 6 of the traced Module's generated forward function:" in err
-    assert "    matmul = relu @ y;  relu = y = None\n\n" + "~" * 38 + "~~~ <--- HERE\n    sum_1 = matmul.sum()" in err
+    assert "    matmul = relu @ y;  relu = y = None\n\n" + "~" * 35 + "~~~ <--- HERE\n    sum_1 = matmul.sum()" in err
     assert "<eval_with_key>" in err and f"test_fx.py:{f.__code__.co_firstlineno} in f" in err
 
 
