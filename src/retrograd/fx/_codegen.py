@@ -30,6 +30,24 @@ INPLACE_METHODS = {
 }  # fmt: skip
 
 
+# how verbose code annotates a tensor's dtype (`x: "f32[3, 4]"`)
+_DTYPE_ABBRS = {
+    "float64": "f64", "float32": "f32", "float16": "f16", "bfloat16": "bf16", "complex32": "c32",
+    "complex64": "c64", "complex128": "c128", "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "bool": "b8", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+}  # fmt: skip
+
+
+def _meta_annotation(node: Node) -> str:
+    """`: "f32[3, 4]"` for a node whose meta records one tensor's dtype and shape (verbose code)."""
+    meta = node.meta.get("val", node.meta.get("tensor_meta", node.meta.get("example_value")))
+    shape, dtype = getattr(meta, "shape", None), getattr(meta, "dtype", None)
+    if shape is None or dtype is None or isinstance(meta, (tuple, list)) and not hasattr(meta, "_fields"):
+        return ""
+    abbr = _DTYPE_ABBRS.get(str(dtype).split(".")[-1], str(dtype))
+    return f': "{abbr}[{", ".join(str(d) for d in shape)}]"'
+
+
 @dataclass
 class PythonCode:
     """Generated source (`src`) and the globals it reads (`globals`)."""
@@ -54,11 +72,12 @@ def _from_package(obj: Any) -> bool:
 class _Emitter:
     """The state of one code generation: the names in use and the globals the code reads."""
 
-    def __init__(self, nodes: list[Node], root_module: str) -> None:
+    def __init__(self, nodes: list[Node], root_module: str, verbose: bool = False) -> None:
         self.namespace = Namespace()
         self.globals: dict[str, Any] = {}
         self.root_module = root_module
         self.wrapped: dict[str, None] = {}
+        self.verbose = verbose
         package = sys.modules["retrograd"]
         for name, obj in (("inf", math.inf), ("nan", math.nan), ("NoneType", type(None)),
                           (package_name(), package), ("device", package.device)):  # fmt: skip
@@ -95,8 +114,11 @@ class _Emitter:
             return self.add_global(_type_repr(arg), arg)
         return repr(arg)
 
-    def annotation(self, t: Any) -> str:
-        """` : T` for a node whose type is the class T (other annotations are left out of the code)."""
+    def annotation(self, t: Any, node: Node | None = None) -> str:
+        """` : T` for a node whose type is the class T (other annotations are left out of the code);
+        in verbose code, the dtype and shape shape propagation recorded."""
+        if self.verbose and node is not None and _meta_annotation(node):
+            return _meta_annotation(node)
         if not isinstance(t, type):
             return ""
         return f" : {t.__qualname__ if t.__module__ == 'builtins' else self.add_global(_type_repr(t), t)}"
@@ -106,7 +128,7 @@ class _Emitter:
 
     def statement(self, node: Node) -> str:
         """The line computing `node` (not an input)."""
-        lhs = self.name(node) + self.annotation(node.type)
+        lhs = self.name(node) + self.annotation(node.type, node)
         if node.op == "call_method":
             method = _format_target(self.repr(node.args[0]), node.target)
             return f"{lhs} = {method}({self.args(node.args[1:], node.kwargs)})"
@@ -158,7 +180,7 @@ class CodeGen:
 
     def generate(self, nodes: list[Node], root_module: str, verbose: bool = False) -> PythonCode:
         """The source and globals of the function computing `nodes`."""
-        em = _Emitter(nodes, root_module)
+        em = _Emitter(nodes, root_module, verbose)
         last_uses = _last_uses(nodes)
         free_vars: list[str] = []
         body: list[str] = []
@@ -172,7 +194,7 @@ class CodeGen:
                     body.append(where)
             if node.op == "placeholder":
                 default = f" = {em.repr(node.args[0])}" if node.args else ""
-                free_vars.append(f"{node.target}{em.annotation(node.type)}{default}")
+                free_vars.append(f"{node.target}{em.annotation(node.type, node)}{default}")
                 if node.target.replace("*", "") != em.name(node):
                     body.append(f"{em.name(node)} = {node.target.replace('*', '')}\n")
                 continue
