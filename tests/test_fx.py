@@ -372,6 +372,9 @@ def test_shape_prop_pass_records_tensor_metadata():
     assert meta["x"] == TensorMetadata(rg.Size([2, 3]), rg.float32, True, (3, 1), rg.contiguous_format, False, {})
     assert meta["contiguous"].shape == (3, 2) and meta["getattr_1"] is None
     assert gm.graph.find_nodes(op="call_method")[0].meta["type"] is rg.Tensor
+    readable = gm.print_readable(print_output=False)
+    assert readable.startswith('class <lambda>(torch.nn.Module):\n    def forward(self, x: "f32[2, 3]"):\n')
+    assert '        contiguous: "f32[3, 2]" = t.contiguous();  t = None\n' in readable
 
 
 def test_varargs_and_keyword_only_parameters_become_placeholders():
