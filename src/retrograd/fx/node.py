@@ -58,6 +58,13 @@ def map_arg(a: Argument, fn: Callable[[Node], Argument]) -> Argument:
     return map_aggregate(a, lambda x: fn(x) if isinstance(x, Node) else x)
 
 
+# the functions of torch.nn.functional that PyTorch writes in C++ and hands out from torch._C._nn
+_C_NN = frozenset({
+    "avg_pool2d", "avg_pool3d", "elu_", "gelu", "hardtanh_", "leaky_relu_", "linear", "logsigmoid", "one_hot",
+    "scaled_dot_product_attention", "softplus", "softshrink",
+})  # fmt: skip
+
+
 def _qualified_name(func: Callable[..., Any]) -> str:
     """`module.name` of a callable as generated code and printed graphs name it (`torch.add`)."""
     name = func.__name__
@@ -68,6 +75,8 @@ def _qualified_name(func: Callable[..., Any]) -> str:
         module = "operator"
     elif module in ("retrograd", "torch") and getattr(functional, name, None) is func:
         module = "retrograd.functional"  # where PyTorch writes split, einsum, norm, ...
+    elif module.endswith("nn.functional") and name in _C_NN:
+        module = "retrograd._C._nn"  # where PyTorch's C++ functions of nn.functional live
     elif getattr(func, "__qualname__", "") == f"Tensor.{name}":
         module = "retrograd.Tensor"
     return f"{_display_module(module)}.{name}"
