@@ -406,6 +406,25 @@ def test_an_error_in_generated_code_points_at_its_line(capsys):
     assert "<eval_with_key>" in err and f"test_fx.py:{f.__code__.co_firstlineno} in f" in err
 
 
+def test_a_tracer_can_proxy_buffers():
+    # a positional encoding sliced by the input's length: the buffer must be a proxy to be sliced by one
+    class PE(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("pe", rg.arange(12.0).reshape(1, 6, 2))
+
+        def forward(self, x):
+            return x + self.pe[:, : x.size(1)]
+
+    class BufferTracer(fx.Tracer):
+        proxy_buffer_attributes = True
+
+    m = PE()
+    gm = fx.GraphModule(m, BufferTracer().trace(m))
+    assert [n.name for n in gm.graph.nodes] == ["x", "pe", "size", "getitem", "add", "output"]
+    assert rg.equal(gm(rg.ones(1, 3, 2)), m(rg.ones(1, 3, 2)))
+
+
 # --- against PyTorch ------------------------------------------------------------------------
 
 

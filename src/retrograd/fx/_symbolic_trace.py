@@ -212,21 +212,33 @@ class Tracer(TracerBase):
         return ret_val
 
     def getattr(self, attr: str, attr_val: Any, parameter_proxy_cache: dict[str, Any]) -> Any:
-        """A module attribute read while tracing: a root parameter is a `get_attr` proxy (one per parameter)."""
+        """A module attribute read while tracing: a root parameter is a `get_attr` proxy (one per
+        parameter), and so is a buffer when the tracer sets `proxy_buffer_attributes`."""
         if isinstance(attr_val, Parameter):
-            for n, p in self.root.named_parameters():
-                if attr_val is p:
-                    if n not in parameter_proxy_cache:
-                        kwargs: dict[str, Any] = {}
-                        if "proxy_factory_fn" in inspect.signature(self.create_proxy).parameters:
-                            kwargs["proxy_factory_fn"] = (
-                                (lambda node, n=n: ParameterProxy(self, node, n, attr_val))
-                                if self.param_shapes_constant
-                                else None
-                            )
-                        parameter_proxy_cache[n] = self.create_proxy("get_attr", n, (), {}, **kwargs)
-                    return parameter_proxy_cache[n]
+            proxy = self._attr_proxy(attr_val, self.root.named_parameters(), parameter_proxy_cache)
+            if proxy is not None:
+                return proxy
+        if self.proxy_buffer_attributes and isinstance(attr_val, Tensor):
+            proxy = self._attr_proxy(attr_val, self.root.named_buffers(), parameter_proxy_cache)
+            if proxy is not None:
+                return proxy
         return attr_val
+
+    def _attr_proxy(self, attr_val: Tensor, named: Any, cache: dict[str, Any]) -> Proxy | None:
+        """The `get_attr` proxy of the root's parameter or buffer `attr_val`, made on first use."""
+        for n, p in named:
+            if attr_val is p:
+                if n not in cache:
+                    kwargs: dict[str, Any] = {}
+                    if "proxy_factory_fn" in inspect.signature(self.create_proxy).parameters:
+                        kwargs["proxy_factory_fn"] = (
+                            (lambda node, n=n: ParameterProxy(self, node, n, attr_val))
+                            if self.param_shapes_constant
+                            else None
+                        )
+                    cache[n] = self.create_proxy("get_attr", n, (), {}, **kwargs)
+                return cache[n]
+        return None
 
     # --- the trace ----------------------------------------------------------------------------
 
