@@ -501,3 +501,33 @@ def test_public_function_names_vs_torch(tmp_path):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert ours.stdout == theirs.stdout, ours.stderr
+
+
+ANNOTATED_SCRIPT = """
+import typing
+
+def scale(x: float, n: int = 2) -> float:
+    return x * n
+
+print(scale.__annotations__, typing.get_type_hints(scale))
+"""
+
+
+def test_a_run_script_keeps_its_annotations_as_objects(tmp_path):
+    # the runner's own `from __future__ import annotations` must not reach the script (FX records
+    # `n : int`, not the string 'int'; CLI and config libraries read the types)
+    script = tmp_path / "annotated.py"
+    script.write_text(ANNOTATED_SCRIPT)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    expected = "{'x': <class 'float'>, 'n': <class 'int'>, 'return': <class 'float'>}"
+    assert done.stdout.strip() == f"{expected} {expected}"
+
+
+def test_a_run_script_keeps_its_annotations_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    script = tmp_path / "annotated.py"
+    script.write_text(ANNOTATED_SCRIPT)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)

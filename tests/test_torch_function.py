@@ -417,3 +417,25 @@ def test_default_collate_stacks_through_the_subclass():
 def test_default_collate_stacks_through_the_subclass_vs_torch():
     torch = pytest.importorskip("torch")
     assert _collated(retrograd) == _collated(torch)
+
+
+def _activation_call_log(lib):
+    """F.hardswish/F.hardsigmoid dispatch as themselves; F.sigmoid/F.tanh call the tensor's method
+    (torchvision's MobileNetV3 and FX traces meet them)."""
+    Logged = _logging(lib)
+    y = lib.ones(2).as_subclass(Logged)
+    F = lib.nn.functional
+    outs = [F.hardswish(y), F.hardsigmoid(y), F.sigmoid(y), F.tanh(y)]
+    calls = list(Logged.calls)
+    return calls, [type(o).__name__ for o in outs], [round(o.tolist()[0], 4) for o in outs]
+
+
+def test_activation_functions_dispatch():
+    calls, kinds, values = _activation_call_log(retrograd)
+    assert calls == ["hardswish", "hardsigmoid", "sigmoid", "tanh"] and kinds == ["Logged"] * 4
+    assert values == [0.6667, 0.6667, 0.7311, 0.7616]
+
+
+def test_activation_functions_dispatch_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _activation_call_log(retrograd) == _activation_call_log(torch)

@@ -169,9 +169,10 @@ IGNORED_FUNCTIONS = {
         "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor", "sparse_csc_tensor",
         "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vander", "vmap", "zeros",
     }),
-    # (PyTorch's list also names F.sigmoid, tanh, hardsigmoid, hardswish and the upsample functions,
-    # which dispatch all the same through what they call: here they dispatch themselves)
+    # (F.sigmoid and F.tanh call the tensor's method, which dispatches; PyTorch's list also names
+    # hardsigmoid, hardswish and the upsample functions, which dispatch all the same: here themselves)
     "retrograd.nn.functional": frozenset({
+        "sigmoid", "tanh",
         "grouped_mm", "scaled_grouped_mm", "scaled_mm", "handle_torch_function", "boolean_dispatch",
     }),
 }  # fmt: skip

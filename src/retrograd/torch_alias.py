@@ -164,7 +164,8 @@ def _run_as_main(path: str) -> None:
     """`runpy.run_path(path, run_name="__main__")`, with this module as the `__spec__` that
     multiprocessing's spawned children re-run as their `__mp_main__` (see the module docstring)."""
     with io.open_code(path) as source:
-        code = compile(source.read(), os.path.abspath(path), "exec")
+        # dont_inherit: the script gets no `from __future__` flags of this module (its annotations stay objects)
+        code = compile(source.read(), os.path.abspath(path), "exec", dont_inherit=True)
     module = ModuleType("__main__")
     spec = importlib.machinery.ModuleSpec(__name__, None)
     # `__package__` "" keeps relative imports an error, as in any script (not relative to retrograd).
