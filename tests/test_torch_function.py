@@ -439,3 +439,28 @@ def test_activation_functions_dispatch():
 def test_activation_functions_dispatch_vs_torch():
     torch = pytest.importorskip("torch")
     assert _activation_call_log(retrograd) == _activation_call_log(torch)
+
+
+def _conversion_log(lib):
+    """What a logging subclass sees for Python's conversions and protocols on a one-element tensor."""
+    Logged = _logging(lib)
+    x = lib.tensor([1.5]).as_subclass(Logged)
+    i = lib.tensor([3]).as_subclass(Logged)
+    seen = []
+    for use in (lambda: float(x), lambda: int(x), lambda: bool(x), lambda: len(x), lambda: [0, 1, 2, 3][i],
+                lambda: complex(x), lambda: 1.5 in x, lambda: type(next(iter(x))).__name__,
+                lambda: type(list(reversed(x))[0]).__name__, lambda: x.__array__().tolist()):  # fmt: skip
+        Logged.calls.clear()
+        seen.append((use(), list(Logged.calls)))
+    return seen
+
+
+def test_conversions_dispatch():
+    seen = _conversion_log(retrograd)
+    assert seen[0] == (1.5, ["__float__"]) and seen[3] == (1, ["__len__"]) and seen[6] == (True, ["__contains__"])
+    assert seen[8] == ("Logged", ["__reversed__", "dim", "unbind", "__len__"])
+
+
+def test_conversions_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _conversion_log(retrograd) == _conversion_log(torch)

@@ -23,9 +23,11 @@ most of that cost, in two places:
   does.
 
 A class that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched
-tensors) takes part in neither. Properties that give no tensor (`shape`, `dtype`, `grad`), the
-Python protocol (`repr`, `len`, `float`) and the functions PyTorch leaves out of the protocol (the
-factories, `is_tensor`, `result_type`, ...: `IGNORED_FUNCTIONS`) do not call `__torch_function__`.
+tensors) takes part in neither. Python's conversions dispatch (`float(x)`, `len(x)`, `repr(x)`,
+`1.0 in x`, `reversed(x)`); properties that give no tensor (`shape`, `dtype`, `grad`: retrograd's
+own code reads them where PyTorch's C++ reads fields), hashing, pickling and the functions PyTorch
+leaves out of the protocol (the factories, `is_tensor`, `result_type`, ...: `IGNORED_FUNCTIONS`) do
+not call `__torch_function__`.
 """
 
 from __future__ import annotations
@@ -364,18 +366,22 @@ def _convert(result: Any, cls: type) -> Any:
 
 # --- the subclass side: descriptors that route a subclass's methods through the protocol --------
 
-# The operators and item access dispatch; the rest of the Python protocol (repr, len, float,
-# hash, pickling) calls Tensor's own.
+# The operators, item access, the conversions (`float(x)`, `len(x)`, `repr(x)`, `1.0 in x`) and
+# `reversed` dispatch, as PyTorch's do; hashing, iteration (which calls `unbind`, a method) and
+# pickling call Tensor's own.
 _OPERATORS = frozenset(
     f"__{op}__" for base in (
         "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift", "rshift",
     ) for op in (base, "r" + base, "i" + base)
 ) | frozenset({"__neg__", "__pos__", "__abs__", "__invert__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
-               "__ge__", "__getitem__", "__setitem__"})  # fmt: skip
+               "__ge__", "__getitem__", "__setitem__", "__float__", "__int__", "__bool__", "__index__", "__complex__",
+               "__len__", "__contains__", "__reversed__", "__array__", "__format__", "__repr__"})  # fmt: skip
 _REFLECTED = frozenset(name for name in _OPERATORS if name.startswith("__r") and name != "__rshift__")
 # `as_subclass` is how a `__torch_function__` unwraps (`x.as_subclass(Tensor)`): PyTorch does not dispatch it.
 _NOT_DISPATCHED = frozenset({"as_subclass"})
-# The properties whose value is a tensor (made the subclass by the default `__torch_function__`).
+# The properties whose value is a tensor (made the subclass by the default `__torch_function__`). The
+# others (`shape`, `dtype`, `grad`) stay plain: retrograd's own Python code reads them where PyTorch's
+# C++ reads its fields, and a subclass's `__torch_function__` must not answer for that.
 _TENSOR_PROPERTIES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
 
 

@@ -1779,9 +1779,10 @@ class Tensor(TensorMethods):
         return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        if self._data.ndim == 0:
+        # methods, as PyTorch's: a subclass's `__torch_function__` sees `dim` and `unbind`, and its pieces keep its class
+        if self.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(self.unbind(0))  # (a method: a subclass's pieces keep its class, as in PyTorch)
+        return iter(self.unbind(0))
 
     def __reversed__(self) -> Tensor:
         # PyTorch's: one tensor flipped along dim 0 (a 0-d tensor is itself), not Python's row iterator
