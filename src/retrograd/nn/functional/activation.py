@@ -15,7 +15,6 @@ from ...ops.activation import exponential_linear as _elu
 from ...ops.activation import piecewise as _act
 from ...ops.activation import randomized_relu as _randomized
 from ...ops.activation import smooth as _smooth
-from ...ops.elementwise import pointwise as _pointwise
 from ...tensor import Tensor
 
 __all__ = [
@@ -87,7 +86,7 @@ def sigmoid(input: Tensor) -> Tensor:
         >>> F.sigmoid(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([0.2689, 0.5000, 0.8808])
     """
-    return _pointwise.sigmoid(input)
+    return input.sigmoid()  # the method, as PyTorch's: a subclass's `__torch_function__` sees Tensor.sigmoid
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -103,7 +102,7 @@ def tanh(input: Tensor) -> Tensor:
         >>> F.tanh(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([-0.7616,  0.0000,  0.9640])
     """
-    return _pointwise.tanh(input)
+    return input.tanh()  # the method, as PyTorch's: a subclass's `__torch_function__` sees Tensor.tanh
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
