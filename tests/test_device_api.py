@@ -696,6 +696,29 @@ def test_matmul_precision_and_determinism():
         rg.set_deterministic_debug_mode("bad")
 
 
+def _bad_precision_warning(lib):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lib.set_float32_matmul_precision("foo")
+    (w,) = caught
+    return w.category, str(w.message).split(" (Triggered internally")[0], w.filename
+
+
+def test_bad_matmul_precision_warns_at_the_callers_line():
+    # not at the `__torch_function__` check of the public face between the caller and the function
+    category, message, filename = _bad_precision_warning(rg)
+    assert category is UserWarning and filename == __file__
+    assert message == (
+        "foo is not one of 'highest', 'high', or 'medium'; the currentsetFloat32MatmulPrecision call has no effect."
+    )
+
+
+@needs_torch
+def test_bad_matmul_precision_warning_vs_torch():
+    # (PyTorch's names its own Python wrapper, torch/__init__.py, as where it warns; retrograd the caller)
+    assert _bad_precision_warning(rg)[:2] == _bad_precision_warning(torch)[:2]
+
+
 @needs_torch
 def test_settings_vs_torch():
     for lib in (rg, torch):

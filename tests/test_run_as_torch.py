@@ -95,3 +95,42 @@ def test_finfo_iinfo_match_pytorch():
         retrograd.finfo(retrograd.int32)
     with pytest.raises(TypeError, match="requires an integer input type"):
         retrograd.iinfo(retrograd.float32)
+
+
+_IGNORED_FUNCTIONS_SCRIPT = """
+import warnings
+import torch
+
+class Refusing(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return NotImplemented
+
+r = torch.ones(2).as_subclass(Refusing)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    torch.range(0, 3)
+print([(w.filename.rsplit("/", 1)[-1], w.lineno) for w in caught])
+print(torch.is_tensor(r), type(torch.as_tensor(r)).__name__, torch.arange(3).tolist())
+"""
+
+
+def test_functions_pytorch_leaves_out_stay_plain_under_the_alias(tmp_path):
+    # The alias renames the package to "torch": the functions loaded after that (range, arange,
+    # is_tensor) are still the ones PyTorch leaves out of `__torch_function__`, and a warning
+    # of theirs names the script's line, not the wrapper's.
+    out = _run_script(tmp_path, _IGNORED_FUNCTIONS_SCRIPT)
+    assert out.splitlines() == ["[('script.py', 13)]", "True Refusing [0, 1, 2]"]
+
+
+def test_functions_pytorch_leaves_out_under_the_alias_vs_torch(tmp_path):
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        import pytest
+
+        pytest.skip("PyTorch is not installed")
+    path = tmp_path / "script.py"
+    path.write_text(_IGNORED_FUNCTIONS_SCRIPT)
+    expected = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert _run_script(tmp_path, _IGNORED_FUNCTIONS_SCRIPT) == expected.stdout

@@ -159,3 +159,52 @@ def _addmm(m):
 def test_addmm_matches_pytorch():
     for ours, theirs in zip(_addmm(rg), _addmm(torch)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)  # (float32 sums of several terms)
+
+
+def _mm_reduce(m):
+    """`torch.sparse.mm(csr, dense, reduce)` (PyTorch Geometric's `spmm(adj, x, reduce="mean")`):
+    each reduction's values and its gradient to the dense operand, then PyTorch's errors."""
+    a = m.sparse_coo_tensor(m.tensor([[0, 0, 2, 2], [0, 1, 1, 2]]), m.tensor([1.0, 2.0, 3.0, 4.0]), (3, 3))
+    csr, out = a.to_sparse_csr(), []
+    for reduce in ("sum", "mean", "amax", "amin", "max", "min"):
+        b = m.arange(6.0).view(3, 2).requires_grad_()
+        y = m.sparse.mm(csr, b, reduce)
+        y.pow(2).sum().backward()
+        out.append((reduce, y.tolist(), b.grad.tolist()))
+    b = m.arange(6.0).view(3, 2)
+    for call in (lambda: m.sparse.mm(a, b, "sum"), lambda: m.sparse.mm(a.to_sparse_csc(), b, "mean"),
+                 lambda: m.sparse.mm(csr, b, "prod"), lambda: m.sparse.mm(csr, b.double(), "mean"),
+                 lambda: m.sparse.mm(csr, b[:2], "mean")):  # fmt: skip
+        with pytest.raises((RuntimeError, NotImplementedError)) as info:
+            call()
+        out.append((info.type.__name__, str(info.value).split(". ")[0]))
+    return out
+
+
+def test_mm_with_a_reduction():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = _mm_reduce(rg)
+    assert out[:4] == [
+        ("sum", [[4.0, 7.0], [0.0, 0.0], [22.0, 29.0]], [[8.0, 14.0], [148.0, 202.0], [176.0, 232.0]]),
+        ("mean", [[2.0, 3.5], [0.0, 0.0], [11.0, 14.5]], [[2.0, 3.5], [37.0, 50.5], [44.0, 58.0]]),
+        ("amax", [[4.0, 6.0], [0.0, 0.0], [16.0, 20.0]], [[0.0, 0.0], [16.0, 24.0], [128.0, 160.0]]),
+        ("amin", [[0.0, 1.0], [0.0, 0.0], [6.0, 9.0]], [[0.0, 2.0], [36.0, 54.0], [0.0, 0.0]]),
+    ]
+    assert out[4][1:] == out[2][1:] and out[5][1:] == out[3][1:]  # "max", "min": amax, amin
+    assert out[6][0] == "NotImplementedError"  # COO: PyTorch has no kernel
+    assert out[7:] == [
+        ("RuntimeError", "sparse_mm_reduce: expect self to be SparseCsr, got SparseCsc"),
+        ("RuntimeError", "sparse_mm_reduce: reduce type of prod has not been enabled."),
+        ("RuntimeError", "Expected tensor for argument #1 'other' to have scalar type Float; but got "
+                         "torch.DoubleTensor instead (while checking arguments for sparse_mm_reduce)"),
+        ("RuntimeError", "Expected a tensor of dimension 2 and tensor.size[0] == 3 but got: dimension 2 and "
+                         "tensor.size[0] = 2"),
+    ]  # fmt: skip
+
+
+@needs_torch
+def test_mm_with_a_reduction_matches_pytorch():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _mm_reduce(rg) == _mm_reduce(torch)

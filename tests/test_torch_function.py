@@ -464,3 +464,30 @@ def test_conversions_dispatch():
 def test_conversions_vs_torch():
     torch = pytest.importorskip("torch")
     assert _conversion_log(retrograd) == _conversion_log(torch)
+
+
+def _functional_aliases(lib):
+    """F.sigmoid and F.tanh call the tensor's method and the deprecated F.upsample* call F.interpolate,
+    in PyTorch as here: a subclass's `__torch_function__` sees those, and the result keeps its class."""
+    import warnings
+
+    Logged = _logging(lib)
+    F = lib.nn.functional
+    x = lib.ones(1, 1, 2, 2).as_subclass(Logged)
+    Logged.calls.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = [F.sigmoid(x), F.tanh(x), F.upsample(x, scale_factor=2), F.upsample_nearest(x, scale_factor=2),
+                   F.upsample_bilinear(x, scale_factor=2)]  # fmt: skip
+    return [type(r).__name__ for r in results], list(Logged.calls)
+
+
+def test_functional_aliases_dispatch_what_they_call():
+    kinds, calls = _functional_aliases(retrograd)
+    assert kinds == ["Logged"] * 5
+    assert calls == ["sigmoid", "tanh", "interpolate", "interpolate", "interpolate"]
+
+
+def test_functional_aliases_dispatch_what_they_call_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _functional_aliases(retrograd) == _functional_aliases(torch)

@@ -259,13 +259,14 @@ else:
         import importlib
 
         if name in _OPS:  # a function's public face checks its arguments for `__torch_function__`
-            value = _tf.public_function(getattr(ops, name), __name__, name)
+            # (`__package__`: the alias `retrograd run` installs renames `__name__` to "torch")
+            value = _tf.public_function(getattr(ops, name), __package__, name)
         elif name in _ON_FIRST_USE:
             module = importlib.import_module("." + _ON_FIRST_USE[name], __package__)
             if _ON_FIRST_USE[name] == name:
                 value = module
             else:
-                value = _tf.public_function(getattr(module, name), __name__, name)
+                value = _tf.public_function(getattr(module, name), __package__, name)
         else:  # a submodule not imported yet (`from . import x` inside retrograd too), else a deprecated flag
             value = _missing.submodule(__package__, name)
             if value is None:  # `has_cuda` and friends warn on every read, so they are never cached

@@ -11,6 +11,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ._user_frames import frames_up
+
 __all__ = [
     "sdp_enabled",
     "set_sdp_enabled",
@@ -64,7 +66,7 @@ def set_float32_matmul_precision(precision: str) -> None:
         warnings.warn(
             f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
             "setFloat32MatmulPrecision call has no effect.",
-            stacklevel=2,
+            stacklevel=frames_up(2),  # the caller's line, past the public face's `__torch_function__` check
         )
         return
     _matmul_precision = precision

@@ -31,6 +31,7 @@ from .ops.sparse.compressed_ops import sparse_addmm as _compressed_addmm
 from .ops.sparse.compressed_ops import sparse_mm as _compressed_mm
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
+from .ops.sparse.mm_reduce import sparse_mm_reduce
 from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
 from .tensor import Tensor
 
@@ -47,12 +48,15 @@ __all__ = [
 ]
 
 
-def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
+def mm(mat1: Tensor, mat2: Tensor, reduce: str | None = None) -> Tensor:
     """Sparse (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
 
     Args:
         mat1 (Tensor): a 2-D sparse COO, CSR or CSC matrix (a dense one gives `mat1.mm(mat2)`).
         mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
+        reduce (str, optional): how each row combines its terms `mat1[i, k] * mat2[k]`: "sum",
+            "mean", "amax" or "amin" (a row without entries gives 0). PyTorch takes it for a CSR
+            `mat1` only; without it the terms are summed.
 
     Returns:
         Tensor: the dense product, recorded as SparseAddmmBackward0.
@@ -62,7 +66,12 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
         >>> retrograd.sparse.mm(a, retrograd.eye(2))
         tensor([[0., 2.],
                 [0., 0.]])
+        >>> retrograd.sparse.mm(a.to_sparse_csr(), retrograd.eye(2), "mean")
+        tensor([[0., 2.],
+                [0., 0.]])
     """
+    if reduce is not None:
+        return sparse_mm_reduce(mat1, mat2, reduce)
     if _is_compressed(mat1):
         return _compressed_mm(mat1, mat2)
     return sparse_mm(mat1, mat2)

@@ -21,6 +21,7 @@ from ...ops.fused import resample as rs
 from ...ops.fused import resample_uint8 as rs8
 from ...ops.shape import shuffles as _shuffles
 from ...tensor import Tensor
+from .. import functional as _F  # the public faces: `upsample` calls `F.interpolate`, which dispatches
 from . import _interpolate_checks as checks
 from . import pooling as _pool
 
@@ -216,7 +217,7 @@ def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: st
     warnings.warn(
         "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=frames_up(2)
     )
-    return interpolate(input, size, scale_factor, mode, align_corners)
+    return _F.interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
@@ -243,7 +244,7 @@ def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) 
     """
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=frames_up(2))
-    return interpolate(input, size, scale_factor, mode="nearest")
+    return _F.interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
@@ -270,7 +271,7 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None)
     """
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=frames_up(2))
-    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+    return _F.interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 # --- pixel shuffle ---------------------------------------------------------------------------
