@@ -164,8 +164,8 @@ def test_functions_pytorch_leaves_out_do_not_dispatch():
             return NotImplemented
 
     r = retrograd.ones(2).as_subclass(Refusing)
-    assert retrograd.is_tensor(r) and retrograd.result_type(r, 1.0) == retrograd.float32
-    assert type(retrograd.zeros(2)) is retrograd.Tensor
+    assert retrograd.is_tensor(r) and type(retrograd.tensor(r)) is retrograd.Tensor
+    assert type(retrograd.as_tensor(r)) is Refusing and type(retrograd.zeros(2)) is retrograd.Tensor
     refused = (r"Multiple dispatch failed for 'retrograd.exp'; all __torch_function__ handlers returned "
                r"NotImplemented:\n\n  - tensor subclass <class '.*Refusing'>")
     with pytest.raises(TypeError, match=refused):
@@ -491,3 +491,33 @@ def test_functional_aliases_dispatch_what_they_call():
 def test_functional_aliases_dispatch_what_they_call_vs_torch():
     torch = pytest.importorskip("torch")
     assert _functional_aliases(retrograd) == _functional_aliases(torch)
+
+
+def _which_dispatch(lib):
+    """Which functions PyTorch 2.13 leaves out of the protocol and which it dispatches, though its
+    `get_ignored_functions()` names them (`result_type`, `normal`, the `*_like` samplers, ...)."""
+    Logged = _logging(lib)
+    x = lib.arange(4.0).reshape(2, 2).as_subclass(Logged)
+    F = lib.nn.functional
+    uses = [lambda: lib.tensor(x), lambda: lib.as_tensor(x), lambda: lib.is_tensor(x), lambda: lib.result_type(x, 1.0),
+            lambda: lib.rand_like(x), lambda: lib.normal(x, 1.0), lambda: lib.as_strided(x, (2,), (1,)),
+            lambda: lib.fill(x, 1.0), lambda: lib.vander(x[0]), lambda: lib.randint_like(x, 3),
+            lambda: lib.randn_like(x), lambda: lib.linspace(x[0, 0], x[0, 1], 3), lambda: F.hardsigmoid(x),
+            lambda: lib.nn.Hardswish()(x), lambda: F.sigmoid(x), lambda: F.upsample(x[None, None], scale_factor=2),
+            lambda: lib.full_like(x, 2)]  # fmt: skip
+    seen = []
+    for use in uses:
+        Logged.calls.clear()
+        seen.append((type(use()).__name__, list(Logged.calls)))
+    return seen
+
+
+def test_which_functions_dispatch():
+    seen = _which_dispatch(retrograd)
+    assert seen[0] == ("Tensor", []) and seen[2] == ("bool", []) and seen[3] == ("dtype", ["result_type"])
+    assert seen[5] == ("Logged", ["normal"]) and seen[15] == ("Logged", ["__getitem__", "interpolate"])
+
+
+def test_which_functions_dispatch_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _which_dispatch(retrograd) == _which_dispatch(torch)

@@ -339,5 +339,6 @@ def numel(input: Tensor) -> builtins.int:
 
 
 # the functions written here are public faces too (`retrograd.numel(image)` reaches Image's `__torch_function__`)
-is_floating_point = _tf.public_function(is_floating_point, __name__, "is_floating_point")
-numel = _tf.public_function(numel, __name__, "numel")
+result_type = _tf.public_function(result_type, __package__, "result_type")
+is_floating_point = _tf.public_function(is_floating_point, __package__, "is_floating_point")
+numel = _tf.public_function(numel, __package__, "numel")

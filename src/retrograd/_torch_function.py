@@ -158,23 +158,25 @@ overriding = False
 # Parameter, ...): the first argument's type is looked up here before anything else is done.
 _PLAIN: set[type] = {int, float, bool, complex, str, type(None), list, tuple, slice}
 
-# The functions PyTorch leaves out of the protocol (`torch.overrides.get_ignored_functions()`), by
-# namespace: the factories and samplers, the queries of global state, `is_tensor`, `result_type`.
+# The functions that call no `__torch_function__`, by namespace (the path inside the package), as
+# PyTorch 2.13 does: the factories and samplers that take no tensor (and `tensor`, `as_tensor`,
+# `full`, the sparse constructors, which take one without dispatching), the queries of global
+# state, `is_tensor`. (PyTorch's `get_ignored_functions()` also names `result_type`, `normal`,
+# `rand_like`, `as_strided`, `fill`, `vander`, `linspace`, ... which do dispatch.) F.sigmoid, F.tanh
+# and the upsample functions dispatch through what they call: the tensor's method, F.interpolate.
 IGNORED_FUNCTIONS = {
-    "retrograd": frozenset({
-        "arange", "as_strided", "as_tensor", "asarray", "bartlett_window", "blackman_window", "broadcast_shapes",
-        "can_cast", "compile", "cond", "empty", "empty_permuted", "empty_quantized", "empty_strided", "eye", "fill",
-        "from_file", "from_numpy", "frombuffer", "full", "hamming_window", "hann_window", "is_storage", "is_tensor",
-        "kaiser_window", "linspace", "load", "logspace", "manual_seed", "normal", "ones", "promote_types", "rand",
-        "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm", "range", "result_type", "save",
-        "scalar_tensor", "seed", "initial_seed", "get_rng_state", "set_rng_state", "sparse_bsc_tensor",
-        "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor", "sparse_csc_tensor",
-        "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vander", "vmap", "zeros",
+    "": frozenset({
+        "arange", "as_tensor", "asarray", "bartlett_window", "blackman_window", "broadcast_shapes", "can_cast",
+        "compile", "cond", "empty", "empty_permuted", "empty_quantized", "empty_strided", "eye", "from_file",
+        "from_numpy", "frombuffer", "full", "hamming_window", "hann_window", "is_storage", "is_tensor",
+        "kaiser_window", "load", "manual_seed", "ones", "promote_types", "rand", "randint", "randn", "randperm",
+        "range", "save", "scalar_tensor", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+        "sparse_bsc_tensor", "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor",
+        "sparse_csc_tensor", "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vmap",
+        "zeros",
     }),
-    # (F.sigmoid and F.tanh call the tensor's method, which dispatches; PyTorch's list also names
-    # hardsigmoid, hardswish and the upsample functions, which dispatch all the same: here themselves)
-    "retrograd.nn.functional": frozenset({
-        "sigmoid", "tanh",
+    "nn.functional": frozenset({
+        "sigmoid", "tanh", "upsample", "upsample_bilinear", "upsample_nearest",
         "grouped_mm", "scaled_grouped_mm", "scaled_mm", "handle_torch_function", "boolean_dispatch",
     }),
 }  # fmt: skip
@@ -191,13 +193,14 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     >>> retrograd.exp(retrograd.zeros(2).as_subclass(Image))
     Image([1., 1.])
     """
+    where = module.partition(".")[2]  # the path inside the package ("retrograd" or "torch" under the alias)
     if (
         not isinstance(func, FunctionType)
         or getattr(func, "_public_function", False)
-        or name in IGNORED_FUNCTIONS.get(module, ())
+        or name in IGNORED_FUNCTIONS.get(where, ())
     ):
         return func
-    known = _PUBLIC_FACES.get((module, func))
+    known = _PUBLIC_FACES.get((where, func))
     if known is not None:  # an alias in the same namespace (`_segment_reduce` is `segment_reduce`)
         return known
 
@@ -212,9 +215,9 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     # pickle finds a function by its module and name: those of the namespace, where the public face
     # lives (`torch.nn.functional` under the alias, as classes are named)
     public.__qualname__ = name
-    name_in_package(public, module.partition(".")[2])
+    name_in_package(public, where)
     public._public_function = True  # type: ignore[attr-defined]
-    _PUBLIC_FACES[module, func] = public
+    _PUBLIC_FACES[where, func] = public
     return public
 
 
