@@ -189,7 +189,7 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     if (
         not isinstance(func, FunctionType)
         or getattr(func, "_public_function", False)
-        or name in IGNORED_FUNCTIONS.get(module, ())
+        or name in IGNORED_FUNCTIONS.get(_package_module(module), ())
     ):
         return func
     known = _PUBLIC_FACES.get((module, func))
@@ -212,6 +212,13 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
 
 
 _PUBLIC_FACES: dict[tuple[str, Callable[..., Any]], Callable[..., Any]] = {}
+
+
+def _package_module(module: str) -> str:
+    """`module` under retrograd's own name: the package's `__name__` reads "torch" while
+    `python -m retrograd run` stands it in for torch (`torch.range` is still left out of the protocol)."""
+    first, dot, rest = module.partition(".")
+    return _PACKAGE + dot + rest if first == "torch" else module
 
 
 def publish(namespace: dict[str, Any], name_prefix: str = "") -> None:
