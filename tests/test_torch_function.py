@@ -465,3 +465,28 @@ def test_functions_left_out_stay_out_under_the_torch_alias(tmp_path):
 def test_functions_left_out_under_the_torch_alias_vs_torch(tmp_path):
     pytest.importorskip("torch")
     assert _script_output(tmp_path, "-m", "retrograd", "run") == _script_output(tmp_path)
+
+
+def test_global_settings_are_left_out_and_warn_at_the_callers_line():
+    import warnings
+
+    assert retrograd.set_float32_matmul_precision is retrograd._global_flags.set_float32_matmul_precision
+    assert not getattr(retrograd.fft.fftfreq, "_public_function", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        retrograd.set_float32_matmul_precision("bogus")
+    assert [os.path.basename(w.filename) for w in caught] == ["test_torch_function.py"]
+    assert retrograd.get_float32_matmul_precision() in ("highest", "high", "medium")
+
+
+def test_functions_pytorch_ignores_are_left_out_vs_torch():
+    torch = pytest.importorskip("torch")
+    ignored = torch.overrides.get_ignored_functions()
+    dispatching = []
+    for ours, theirs in ((retrograd, torch), (nn.functional, torch.nn.functional), (retrograd.linalg, torch.linalg),
+                         (retrograd.fft, torch.fft), (retrograd.special, torch.special)):
+        for name in dir(theirs):
+            func = getattr(theirs, name, None)
+            if callable(func) and func in ignored and getattr(getattr(ours, name, None), "_public_function", False):
+                dispatching.append(f"{theirs.__name__}.{name}")
+    assert dispatching == []
