@@ -3,6 +3,8 @@ properties go through the class's protocol (`retrograd/_torch_function.py`), as 
 
 from __future__ import annotations
 
+import os
+import pathlib
 import pickle
 
 import numpy as np
@@ -521,3 +523,77 @@ def test_which_functions_dispatch():
 def test_which_functions_dispatch_vs_torch():
     torch = pytest.importorskip("torch")
     assert _which_dispatch(retrograd) == _which_dispatch(torch)
+
+
+# Under `python -m retrograd run` the package's `__name__` is "torch": the functions PyTorch leaves
+# out of the protocol stay out (a refusing subclass still passes `is_tensor` and `as_tensor`), and `torch.range`'s
+# fixed-stacklevel warning names the script's line, not the public face's.
+_UNDER_THE_ALIAS = """
+import os, warnings
+import torch
+
+class Refusing(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return NotImplemented
+
+r = torch.ones(2).as_subclass(Refusing)
+print(torch.is_tensor(r), type(torch.as_tensor(r)).__name__, torch.broadcast_shapes((2, 1), (3,)))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    torch.range(0, 3)
+print([(os.path.basename(w.filename), w.lineno) for w in caught])
+"""
+
+
+def _script_output(tmp_path, *command):
+    import subprocess
+    import sys
+
+    script = tmp_path / "alias_script.py"
+    script.write_text(_UNDER_THE_ALIAS)
+    src = str(pathlib.Path(retrograd.__file__).parents[1])
+    env = dict(os.environ, PYTHONPATH=src)
+    done = subprocess.run([sys.executable, *command, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_functions_left_out_stay_out_under_the_torch_alias(tmp_path):
+    assert _script_output(tmp_path, "-m", "retrograd", "run").splitlines() == [
+        "True Refusing torch.Size([2, 3])",
+        "[('alias_script.py', 14)]",
+    ]
+
+
+def test_functions_left_out_under_the_torch_alias_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    assert _script_output(tmp_path, "-m", "retrograd", "run") == _script_output(tmp_path)
+
+
+def test_global_settings_are_left_out_and_warn_at_the_callers_line():
+    import warnings
+
+    assert retrograd.set_float32_matmul_precision is retrograd._global_flags.set_float32_matmul_precision
+    assert not getattr(retrograd.fft.fftfreq, "_public_function", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        retrograd.set_float32_matmul_precision("bogus")
+    assert [os.path.basename(w.filename) for w in caught] == ["test_torch_function.py"]
+    assert retrograd.get_float32_matmul_precision() in ("highest", "high", "medium")
+
+
+def test_functions_pytorch_ignores_are_left_out_vs_torch():
+    torch = pytest.importorskip("torch")
+    ignored = torch.overrides.get_ignored_functions()
+    dispatching = []
+    for ours, theirs in ((retrograd, torch), (nn.functional, torch.nn.functional), (retrograd.linalg, torch.linalg),
+                         (retrograd.fft, torch.fft), (retrograd.special, torch.special)):
+        for name in dir(theirs):
+            func = getattr(theirs, name, None)
+            if callable(func) and func in ignored and getattr(getattr(ours, name, None), "_public_function", False):
+                dispatching.append(f"{theirs.__name__}.{name}")
+    # named by get_ignored_functions() but dispatching in PyTorch 2.13 all the same (test_which_functions_dispatch)
+    assert dispatching == [f"torch.{name}" for name in (
+        "as_strided", "fill", "linspace", "logspace", "normal", "rand_like", "randint_like", "randn_like",
+        "result_type", "vander")] + ["torch.nn.functional.hardsigmoid", "torch.nn.functional.hardswish"]  # fmt: skip

@@ -174,7 +174,17 @@ IGNORED_FUNCTIONS = {
         "sparse_bsc_tensor", "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor",
         "sparse_csc_tensor", "sparse_csr_tensor", "tensor", "tril_indices", "triu_indices", "typename", "vmap",
         "zeros",
+        # the settings and queries of global state (their fixed-stacklevel warnings name the caller's line)
+        "are_deterministic_algorithms_enabled", "autocast_decrement_nesting", "autocast_increment_nesting",
+        "clear_autocast_cache", "get_autocast_cpu_dtype", "get_autocast_dtype", "get_autocast_gpu_dtype",
+        "get_default_device", "get_deterministic_debug_mode", "get_device_module", "get_float32_matmul_precision",
+        "get_num_interop_threads", "get_num_threads", "is_autocast_cache_enabled", "is_autocast_cpu_enabled",
+        "is_autocast_enabled", "is_deterministic_algorithms_warn_only_enabled", "set_autocast_cache_enabled",
+        "set_autocast_cpu_dtype", "set_autocast_cpu_enabled", "set_autocast_dtype", "set_autocast_enabled",
+        "set_autocast_gpu_dtype", "set_default_device", "set_deterministic_debug_mode",
+        "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads", "use_deterministic_algorithms",
     }),
+    "fft": frozenset({"fftfreq", "rfftfreq"}),
     "nn.functional": frozenset({
         "sigmoid", "tanh", "upsample", "upsample_bilinear", "upsample_nearest",
         "grouped_mm", "scaled_grouped_mm", "scaled_mm", "handle_torch_function", "boolean_dispatch",

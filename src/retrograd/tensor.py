@@ -1779,7 +1779,7 @@ class Tensor(TensorMethods):
         return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        # methods, as PyTorch's: a subclass's `__torch_function__` sees `dim` and `unbind`, and its pieces keep its class
+        # methods, as PyTorch's: a subclass's `__torch_function__` sees `dim` and `unbind`; its pieces keep its class
         if self.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
