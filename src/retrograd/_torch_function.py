@@ -268,7 +268,8 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     overriding = True  # (a tensor-like met as a first argument: every argument is checked from now on)
     if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
         return handle_torch_function(public, overloaded, *args, **kwargs)
-    result = _first_answer(_overloaded(overloaded), public, args, kwargs)
+    overloaded = _overloaded(overloaded)  # one per class (`stack([d, d])` names DiagonalTensor once)
+    result = _first_answer(overloaded, public, args, kwargs)
     if result is NotImplemented:
         raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded)
     return result
