@@ -54,7 +54,9 @@ class FunctionCtx(Node):
 
     runs_without_grads = True
 
-    def __init__(self, fn_cls: type, next_functions: tuple = ()) -> None:
+    # `FunctionCtx()` alone is what a program passes to a Function's `forward` called directly
+    # (`MyFn.forward(FunctionCtx(), x)`): a ctx of no Function, which records nothing
+    def __init__(self, fn_cls: type | None = None, next_functions: tuple = ()) -> None:
         super().__init__(next_functions)
         self._fn_cls = fn_cls
         self._saved: tuple = ()
