@@ -26,7 +26,7 @@ _SCALARS: dict[Any, str] = {Tensor: "Tensor", int: "SymInt", float: "float", boo
 
 
 def _type_name(annotation: Any) -> str | None:
-    """The schema type of an annotation (`Optional[Tensor]` is "Tensor?", `list[int]` "SymInt[]"); None if unsupported."""
+    """The schema type of an annotation (`Optional[Tensor]` is "Tensor?", `list[int]` "SymInt[]"), or None."""
     if annotation in _SCALARS:
         return _SCALARS[annotation]
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
@@ -88,7 +88,7 @@ def infer_schema(
         if kind is None:
             raise error(f"Parameter {name} has unsupported type {param.annotation}.")
         if kind.startswith("Tensor") and (mutates_args == "unknown" or name in mutates_args):
-            kind = f"Tensor(a{mutated}!){kind[len('Tensor'):]}"
+            kind = f"Tensor(a{mutated}!){kind[len('Tensor') :]}"
             mutated += 1
         if param.kind is param.KEYWORD_ONLY and not keyword_only:
             params.append("*")
@@ -138,7 +138,8 @@ def signature_of(schema: str) -> tuple[str, inspect.Signature]:
     """The name and the Python signature of a schema "f(Tensor x, *, int n=2) -> Tensor"."""
     name, _, rest = schema.partition("(")
     arguments = rest.rpartition(") ->")[0] if ") ->" in rest else rest.rpartition(")")[0]
-    params, kind = [], inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params: list[inspect.Parameter] = []
+    kind: inspect._ParameterKind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     depth, start, pieces = 0, 0, []
     for i, ch in enumerate(arguments + ","):
         depth += (ch in "([") - (ch in ")]")  # commas inside `Tensor(a!)` or `int[2]` split nothing

@@ -269,12 +269,15 @@ def impl(qualname: str | Library, types: str | Sequence[str], func: Callable[...
     decorator, `@impl("ns::name", "default")` or `@impl(lib, "name", "CPU")`."""
     if isinstance(qualname, Library):  # impl(lib, name, dispatch_key)
         library, name, key = qualname, str(types), func if isinstance(func, str) else ""
-        return lambda f: (library.impl(name, f, key), f)[1]
-    space = qualname.split("::")[0]
+    else:
+        library, name, key = lib or Library(qualname.split("::")[0], "FRAGMENT"), qualname, ""
 
     def register(f: Callable[..., Any]) -> Callable[..., Any]:
-        (lib or Library(space, "FRAGMENT")).impl(qualname, f)
+        library.impl(name, f, key)
         return f
+
+    if isinstance(qualname, Library):
+        return register
 
     return register if func is None else register(func)
 
@@ -352,7 +355,8 @@ def opcheck(op: CustomOpDef | Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     unknown = [n for n in names if n not in _TESTS]
     if unknown:
         raise ValueError(
-            f"opcheck(op, ..., test_utils={test_utils}), expected test_utils to be subset of {tuple(_TESTS)} but it was not"
+            f"opcheck(op, ..., test_utils={test_utils}), expected test_utils to be subset of {tuple(_TESTS)} "
+            "but it was not"
         )
     results: dict[str, Any] = {}
     for name in names:
@@ -361,6 +365,7 @@ def opcheck(op: CustomOpDef | Any, args: tuple[Any, ...], kwargs: dict[str, Any]
             results[name] = "SUCCESS"
         except Exception as error:
             if raise_exception:
-                raise OpCheckError(f"opcheck(op, ...): {name} failed with {error} (scroll up for stack trace)") from error
+                message = f"opcheck(op, ...): {name} failed with {error} (scroll up for stack trace)"
+                raise OpCheckError(message) from error
             results[name] = error
     return results

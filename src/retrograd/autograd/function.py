@@ -80,7 +80,7 @@ class FunctionCtx(Node):
         return type(self).__name__  # `<Function>Backward`, `<Function>GeneratedBackward` under func.grad
 
     @property
-    def _forward_cls(self) -> type:
+    def _forward_cls(self) -> type | None:
         """The Function class whose `apply` made this node (PyTorch's `grad_fn._forward_cls`)."""
         return self._fn_cls
 
