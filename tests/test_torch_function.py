@@ -694,3 +694,34 @@ def test_overrides_helpers_vs_torch():
     torch = pytest.importorskip("torch")
     ours = [s.replace("retrograd.", "torch.") if isinstance(s, str) else s for s in _overrides_helpers(retrograd)]
     assert ours == _overrides_helpers(torch)
+
+
+def _unrelated_subclasses_added(m):
+    """`tagged + other` of two unrelated subclasses: each operator declines, so Python's own TypeError."""
+
+    class Tagged(m.Tensor):
+        pass
+
+    class Other(m.Tensor):
+        pass
+
+    a, b = m.ones(2).as_subclass(Tagged), m.ones(2).as_subclass(Other)
+    with pytest.raises(TypeError) as info:
+        a + b
+    with pytest.raises(TypeError) as method:
+        a.add(b)
+    return [str(info.value), str(method.value).splitlines()[0], type(a * 2).__name__, type(1 - a).__name__]
+
+
+def test_unrelated_subclasses_make_python_report_the_operator():
+    assert _unrelated_subclasses_added(retrograd) == [
+        "unsupported operand type(s) for +: 'Tagged' and 'Other'",
+        "Multiple dispatch failed for 'retrograd.Tensor.add'; all __torch_function__ handlers returned NotImplemented:",
+        "Tagged", "Tagged",
+    ]  # fmt: skip
+
+
+def test_unrelated_subclasses_make_python_report_the_operator_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours = [s.replace("retrograd.", "torch.") for s in _unrelated_subclasses_added(retrograd)]
+    assert ours == _unrelated_subclasses_added(torch)
