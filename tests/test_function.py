@@ -638,3 +638,32 @@ def test_function_node_class_vs_torch():
         assert node._forward_cls is Double
         assert [c.__name__ for c in type(node).__mro__[:2]] == ["DoubleBackward", "BackwardCFunction"]
         assert isinstance(node, m.autograd.function.FunctionCtx)
+
+
+def _forward_called_directly(m):
+    """`Fn.forward(FunctionCtx(), x)`: a Function's forward run by hand with a ctx of its own."""
+    from_ctx = m.autograd.function.FunctionCtx
+
+    class Exp(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k=2.0):
+            result = x.exp() * k
+            ctx.save_for_backward(result)
+            ctx.k = k
+            return result
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.saved_tensors[0], None
+
+    ctx = from_ctx()
+    return [Exp.forward(ctx, m.zeros(2), 3.0).tolist(), ctx.k, type(ctx).__name__]
+
+
+def test_function_ctx_made_alone():
+    assert _forward_called_directly(rg) == [[3.0, 3.0], 3.0, "FunctionCtx"]
+
+
+def test_function_ctx_made_alone_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _forward_called_directly(rg) == _forward_called_directly(torch)

@@ -3,6 +3,7 @@ properties go through the class's protocol (`retrograd/_torch_function.py`), as 
 
 from __future__ import annotations
 
+import inspect
 import os
 import pathlib
 import pickle
@@ -597,3 +598,130 @@ def test_functions_pytorch_ignores_are_left_out_vs_torch():
     assert dispatching == [f"torch.{name}" for name in (
         "as_strided", "fill", "linspace", "logspace", "normal", "rand_like", "randint_like", "randn_like",
         "result_type", "vander")] + ["torch.nn.functional.hardsigmoid", "torch.nn.functional.hardswish"]  # fmt: skip
+
+
+class _Diagonal:
+    """PyTorch's tensor-like example: implements nothing, so every function it reaches fails."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return NotImplemented
+
+
+def _declined_and_made(m):
+    """The error of a call every handler declines (each class named once), and `_make_subclass` from a
+    `__new__` that sets the instance's attributes after it (no `__torch_function__` runs before)."""
+    with pytest.raises(TypeError) as info:
+        m.stack([_Diagonal(), _Diagonal()])
+    out = [str(info.value).replace(__name__, "M")]
+
+    class Meta(m.Tensor):
+        @staticmethod
+        def __new__(cls, data, meta=None):
+            t = m.Tensor._make_subclass(cls, data, data.requires_grad)
+            t.meta = meta
+            return t
+
+        def __init__(self, data, meta=None):
+            pass
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            metas = [a.meta for a in args if isinstance(a, Meta)]  # every instance has one by now
+            result = super().__torch_function__(func, types, args, kwargs or {})
+            if isinstance(result, Meta) and metas:
+                result.meta = metas[0]
+            return result
+
+    x = Meta(m.ones(2, requires_grad=True), meta="unit")
+    y = x * 3
+    out += [type(y).__name__, y.meta, x.requires_grad, x.is_leaf, repr(m._C.DisableTorchFunctionSubclass)]
+    return out
+
+
+def test_declined_call_names_each_class_once_and_make_subclass_does_not_dispatch():
+    assert _declined_and_made(retrograd) == [
+        "Multiple dispatch failed for 'retrograd.stack'; all __torch_function__ handlers returned NotImplemented:\n\n"
+        "  - tensor subclass <class 'M._Diagonal'>\n\n"
+        "For more information, try re-running with TORCH_LOGS=not_implemented",
+        "Meta", "unit", True, True, "<class 'retrograd._C.DisableTorchFunctionSubclass'>",
+    ]  # fmt: skip
+
+
+def test_declined_call_and_make_subclass_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _declined_and_made(retrograd), _declined_and_made(torch)
+    assert [s.replace("retrograd", "torch") if isinstance(s, str) else s for s in ours] == theirs
+
+
+def _overrides_helpers(m):
+    """torch.overrides' tables and helpers, as a program covering the API with a tensor-like uses them."""
+    ov = m.overrides
+    overridable = ov.get_overridable_functions()
+    ignored = ov.get_ignored_functions()
+    testing = ov.get_testing_overrides()
+
+    @ov.wrap_torch_function(lambda a, b: (a, b))
+    def plus(a, b):
+        return a + b
+
+    class Seen:
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return func.__name__
+
+    return [
+        m.add in overridable[m], m.ones in overridable[m], m.nn.functional.relu in overridable[m.nn.functional],
+        m.Tensor.add in overridable[m.Tensor], m.ones in ignored, m.add in ignored, m.is_tensor in ignored,
+        testing[m.add](1, 2), testing[m.Tensor.add](1, 2), "input" in str(inspect.signature(testing[m.add])),
+        ov.is_tensor_method_or_property(m.Tensor.add), ov.is_tensor_method_or_property(m.add),
+        ov.resolve_name(m.add), ov.resolve_name(m.Tensor.add), ov.resolve_name(m.nn.functional.relu),
+        ov.resolve_name(m.linalg.norm), ov.resolve_name(lambda x: x),
+        plus(m.ones(1), 2).tolist(), plus(Seen(), 2), plus.__name__,
+        issubclass(ov.BaseTorchFunctionMode, ov.TorchFunctionMode),
+    ]  # fmt: skip
+
+
+def test_overrides_helpers():
+    assert _overrides_helpers(retrograd) == [
+        True, False, True, True, True, False, True, -1, -1, True, True, False,
+        "retrograd.add", "retrograd.Tensor.add", "retrograd.nn.functional.relu", "retrograd.linalg.norm", None,
+        [3.0], "plus", "plus", True,
+    ]  # fmt: skip
+
+
+def test_overrides_helpers_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours = [s.replace("retrograd.", "torch.") if isinstance(s, str) else s for s in _overrides_helpers(retrograd)]
+    assert ours == _overrides_helpers(torch)
+
+
+def _unrelated_subclasses_added(m):
+    """`tagged + other` of two unrelated subclasses: each operator declines, so Python's own TypeError."""
+
+    class Tagged(m.Tensor):
+        pass
+
+    class Other(m.Tensor):
+        pass
+
+    a, b = m.ones(2).as_subclass(Tagged), m.ones(2).as_subclass(Other)
+    with pytest.raises(TypeError) as info:
+        a + b
+    with pytest.raises(TypeError) as method:
+        a.add(b)
+    return [str(info.value), str(method.value).splitlines()[0], type(a * 2).__name__, type(1 - a).__name__]
+
+
+def test_unrelated_subclasses_make_python_report_the_operator():
+    assert _unrelated_subclasses_added(retrograd) == [
+        "unsupported operand type(s) for +: 'Tagged' and 'Other'",
+        "Multiple dispatch failed for 'retrograd.Tensor.add'; all __torch_function__ handlers returned NotImplemented:",
+        "Tagged", "Tagged",
+    ]  # fmt: skip
+
+
+def test_unrelated_subclasses_make_python_report_the_operator_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours = [s.replace("retrograd.", "torch.") for s in _unrelated_subclasses_added(retrograd)]
+    assert ours == _unrelated_subclasses_added(torch)

@@ -244,7 +244,10 @@ def test_register_fake_after_a_library_failed_to_load_keeps_the_fake(tmp_path, n
 
     assert rg.library.register_fake("tvlib_test::scale")(fake) is fake
     assert rg.library.register_fake("tvlib_test::other", fake) is fake
-    op = rg.library.custom_op("tvlib_test::scale", lambda x: x * 2, mutates_args=())
+    def scale(x: rg.Tensor) -> rg.Tensor:  # annotated: custom_op reads the schema off them, as PyTorch does
+        return x * 2
+
+    op = rg.library.custom_op("tvlib_test::scale", scale, mutates_args=())
     assert op._fake_fn is fake and rg.library._PENDING_FAKES == {"tvlib_test::other": fake}
     assert op(rg.tensor([1.0])).tolist() == [2.0]
     with pytest.raises(AttributeError):

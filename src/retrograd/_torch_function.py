@@ -268,7 +268,8 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     overriding = True  # (a tensor-like met as a first argument: every argument is checked from now on)
     if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
         return handle_torch_function(public, overloaded, *args, **kwargs)
-    result = _first_answer(_overloaded(overloaded), public, args, kwargs)
+    overloaded = _overloaded(overloaded)  # one per class (`stack([d, d])` names DiagonalTensor once)
+    result = _first_answer(overloaded, public, args, kwargs)
     if result is NotImplemented:
         raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded)
     return result
@@ -382,13 +383,17 @@ def _convert(result: Any, cls: type) -> Any:
 # The operators, item access, the conversions (`float(x)`, `len(x)`, `repr(x)`, `1.0 in x`) and
 # `reversed` dispatch, as PyTorch's do; hashing, iteration (which calls `unbind`, a method) and
 # pickling call Tensor's own.
-_OPERATORS = frozenset(
-    f"__{op}__" for base in (
-        "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift", "rshift",
-    ) for op in (base, "r" + base, "i" + base)
-) | frozenset({"__neg__", "__pos__", "__abs__", "__invert__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
-               "__ge__", "__getitem__", "__setitem__", "__float__", "__int__", "__bool__", "__index__", "__complex__",
-               "__len__", "__contains__", "__reversed__", "__array__", "__format__", "__repr__"})  # fmt: skip
+# `_BINARY`: the operators of two operands. When every `__torch_function__` declines one it returns
+# NotImplemented (PyTorch turns their TypeError into it), so Python tries the reflected operator and then
+# says "unsupported operand type(s) for +: 'Tagged' and 'Other'".
+_ARITHMETIC = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor", "lshift",
+               "rshift")  # fmt: skip
+_COMPARISONS = frozenset({"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"})
+_BINARY = frozenset(f"__{op}__" for base in _ARITHMETIC for op in (base, "r" + base, "i" + base)) | _COMPARISONS
+_OPERATORS = _BINARY | frozenset({
+    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__", "__float__", "__int__", "__bool__",
+    "__index__", "__complex__", "__len__", "__contains__", "__reversed__", "__array__", "__format__", "__repr__",
+})  # fmt: skip
 _REFLECTED = frozenset(name for name in _OPERATORS if name.startswith("__r") and name != "__rshift__")
 # `as_subclass` is how a `__torch_function__` unwraps (`x.as_subclass(Tensor)`): PyTorch does not dispatch it.
 _NOT_DISPATCHED = frozenset({"as_subclass"})
@@ -415,6 +420,13 @@ def _call(func: Callable[..., Any], instance: Any, *args: Any, **kwargs: Any) ->
     return result
 
 
+def _call_operator(func: Callable[..., Any], instance: Any, other: Any) -> Any:
+    """`_call` for a binary operator: NotImplemented when every `__torch_function__` declines it."""
+    if STATE.disabled or not dispatches(type(instance)):
+        return func(instance, other)
+    return _first_answer(_overloaded(_flat((instance, other))), func, (instance, other), {})
+
+
 class SubclassMethod:
     """A Tensor method on a subclass: `x.name(...)` calls `__torch_function__(Tensor.name, ...)`."""
 
@@ -429,7 +441,7 @@ class SubclassMethod:
             # `Image.add is Tensor.add`; but a reflected operator must differ from Tensor's, or Python
             # would not try `image.__radd__` before `tensor.__add__` in `tensor + image`
             return self if self.name in _REFLECTED else func
-        return functools.partial(_call, func, instance)
+        return functools.partial(_call_operator if self.name in _BINARY else _call, func, instance)
 
 
 class SubclassProperty:

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Iterable
 from types import TracebackType
 
+from .._display_name import public_class
 from .._torch_function import DisabledSubclasses, enabled
 
 __all__ = [
@@ -167,6 +168,11 @@ class DisableTorchFunctionSubclass(DisabledSubclasses):
 
 class DisableTorchFunction(DisabledSubclasses):
     """`with DisableTorchFunction():` also skips torch-function modes (retrograd has none)."""
+
+
+# printed as PyTorch's: <class 'torch._C.DisableTorchFunctionSubclass'>
+for _guard in (DisableTorchFunctionSubclass, DisableTorchFunction):
+    public_class(_guard, "_C")
 
 
 def _is_torch_function_enabled() -> bool:

@@ -54,7 +54,9 @@ class FunctionCtx(Node):
 
     runs_without_grads = True
 
-    def __init__(self, fn_cls: type, next_functions: tuple = ()) -> None:
+    # `FunctionCtx()` alone is what a program passes to a Function's `forward` called directly
+    # (`MyFn.forward(FunctionCtx(), x)`): a ctx of no Function, which records nothing
+    def __init__(self, fn_cls: type | None = None, next_functions: tuple = ()) -> None:
         super().__init__(next_functions)
         self._fn_cls = fn_cls
         self._saved: tuple = ()
@@ -78,7 +80,7 @@ class FunctionCtx(Node):
         return type(self).__name__  # `<Function>Backward`, `<Function>GeneratedBackward` under func.grad
 
     @property
-    def _forward_cls(self) -> type:
+    def _forward_cls(self) -> type | None:
         """The Function class whose `apply` made this node (PyTorch's `grad_fn._forward_cls`)."""
         return self._fn_cls
 

@@ -90,4 +90,6 @@ def make_subclass(cls: type, data: Tensor, require_grad: bool = False) -> Tensor
     _check_subclass(cls)
     if require_grad and not (data.is_floating_point() or data.is_complex()):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return _of_class(data.detach(), cls).requires_grad_(require_grad)
+    # requires_grad is set while the tensor is still plain: PyTorch calls no `__torch_function__` here
+    # (a subclass's, run from its `__new__`, would meet an instance without its attributes yet)
+    return _of_class(data.detach().requires_grad_(require_grad), cls)
