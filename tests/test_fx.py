@@ -523,3 +523,10 @@ def _functional_graph(t):
 def test_functional_calls_vs_torch():
     torch = _torch()
     assert _functional_graph(rg) == _functional_graph(torch)
+
+
+def test_a_wrapped_name_never_defined_does_not_break_later_traces():
+    namespace: dict = {"fx": fx}
+    exec("fx.wrap('never_defined_here')", namespace)
+    gm = fx.symbolic_trace(lambda x: rg.relu(x) + 1)
+    assert gm(rg.tensor([-1.0, 2.0])).tolist() == [1.0, 3.0]

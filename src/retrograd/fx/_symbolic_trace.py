@@ -361,7 +361,12 @@ class Tracer(TracerBase):
 def _patch_wrapped_functions(patcher: _Patcher) -> None:
     """Make the functions named to `wrap` record `call_function` nodes in their modules' globals."""
     for (_, name), frame_dict in list(_wrapped_fns_to_patch.items()):
-        orig_fn = frame_dict[name] if name in frame_dict else getattr(builtins, name)
+        if name in frame_dict:
+            orig_fn = frame_dict[name]
+        elif hasattr(builtins, name):
+            orig_fn = getattr(builtins, name)
+        else:  # named to `wrap` in a module that never defined it: nothing to patch (PyTorch's trace raises)
+            continue
         patcher.patch(frame_dict, name, _create_wrapped_func(orig_fn))
 
 
