@@ -353,3 +353,24 @@ def test_cuda_autocast_without_cuda_warns_as_torch():
     if torch.cuda.is_available():
         pytest.skip("PyTorch has CUDA here")
     assert _cuda_autocast_warning(rg) == _cuda_autocast_warning(torch)
+
+
+def _cuda_flag(lib):
+    """`set_autocast_enabled(True)` (CUDA's flag) on a machine without a GPU: kept, no warning, no effect on CPU ops."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lib.set_autocast_enabled(True)
+        seen = [lib.is_autocast_enabled(), lib.is_autocast_enabled("cuda"), lib.is_autocast_enabled("cpu"),
+                str((lib.ones(2, 2) @ lib.ones(2, 2)).dtype).split(".")[-1]]  # fmt: skip
+        lib.set_autocast_enabled("cuda", False)
+        seen.append(lib.is_autocast_enabled("cuda"))
+    return seen, [str(w.message) for w in caught]
+
+
+def test_the_cuda_autocast_flag_is_kept_without_a_gpu():
+    assert _cuda_flag(rg) == ([True, True, False, "float32", False], [])
+
+
+def test_the_cuda_autocast_flag_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _cuda_flag(rg) == _cuda_flag(torch)

@@ -10,6 +10,7 @@ no autocast here: enabled, it warns and stays off, as PyTorch does without CUDA.
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,13 @@ _DEVICE_TYPES = ("cpu", "cuda")
 # region on one is never on (kornia asks about all of cpu, cuda, mps and xpu)
 _ABSENT_AUTOCAST_TYPES = ("ipu", "xpu", "maia", "xla", "mps", "hpu", "mtia", "privateuseone")
 _CPU_DTYPES = (_dt.bfloat16, _dt.float16)
+
+
+class _CudaFlag(threading.local):
+    enabled = False  # `set_autocast_enabled("cuda", True)` in this thread
+
+
+_CUDA_FLAG = _CudaFlag()
 
 
 def _unknown_device(device_type: str) -> RuntimeError:
@@ -70,11 +78,15 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
         >>> retrograd.is_autocast_enabled("cpu")
         False
     """
-    if device_type is None or device_type in _ABSENT_AUTOCAST_TYPES:
+    if device_type in _ABSENT_AUTOCAST_TYPES:
         return False
+    if device_type is None:
+        device_type = "cuda"
     if device_type in DEVICE_TYPES and device_type not in _DEVICE_TYPES:  # "meta", "lazy", ...
         raise RuntimeError("unknown device type for autocast in get_autocast_dispatch_key_from_device_type")
-    return _check_device(device_type) == "cpu" and _policy.state.cpu_enabled
+    if _check_device(device_type) == "cpu":
+        return _policy.state.cpu_enabled
+    return _CUDA_FLAG.enabled
 
 
 def set_autocast_enabled(device_type: Any, enabled: Any = None) -> None:
@@ -82,7 +94,8 @@ def set_autocast_enabled(device_type: Any, enabled: Any = None) -> None:
 
     Args:
         device_type (str): "cpu" or "cuda"; `set_autocast_enabled(flag)` alone means CUDA, as in PyTorch.
-        enabled (bool): the new setting. CUDA autocast cannot be turned on here: it warns and stays off.
+        enabled (bool): the new setting. On CUDA it is a flag only (`is_autocast_enabled("cuda")`), as
+            in PyTorch without a GPU.
 
     Examples:
         >>> retrograd.set_autocast_enabled("cpu", True)
@@ -94,8 +107,8 @@ def set_autocast_enabled(device_type: Any, enabled: Any = None) -> None:
         device_type, enabled = "cuda", device_type
     if _check_device(device_type) == "cpu":
         _policy.set_enabled(enabled)
-    elif enabled:
-        warnings.warn("CUDA is not available. Disabling autocast.", stacklevel=2)
+    else:  # a flag only, as PyTorch keeps it without a GPU: no op on this machine reads it
+        _CUDA_FLAG.enabled = bool(enabled)
 
 
 def get_autocast_dtype(device_type: str) -> _dtype:
