@@ -8,19 +8,25 @@ MONAI's `MetaTensor`), to decide which results keep the class (torchvision's tv_
 implement functions for an object that is no tensor at all (a "tensor-like").
 
 PyTorch checks the arguments of every call for such classes. retrograd keeps plain tensors out of
-most of that cost, in two places:
+that cost until such a class exists:
 
-- Methods: the check lives on the subclasses. When a subclass of Tensor is defined
-  (`Tensor.__init_subclass__` calls `prepare_subclass`), each Tensor method, operator and
-  tensor-valued property the subclass does not define itself gets a descriptor on the subclass that
-  routes the call through `handle_torch_function`; only retrograd's own attributes do (a method a
-  library patches onto Tensor, as fastai's `set_meta`, stays plain Python, as in PyTorch).
 - Functions: the public namespaces (`retrograd`, `nn.functional`, `linalg`, `fft`, `special`)
   hand out each function as `public_function(func)`, which checks the arguments before calling
   `func`. Until a class that overrides the protocol has been defined (a Tensor subclass) or met
-  (a tensor-like as a first argument), the check is one flag read and one set lookup of the first
-  argument's type. The code inside retrograd calls the functions themselves, as PyTorch's C++
-  does.
+  (a tensor-like), the check is one flag read and one set lookup of the first argument's type;
+  a tensor-like further on is found when `func` cannot take it (`add(t, d)` raises, and the face
+  then asks `d`'s class). The code inside retrograd calls the functions themselves, as PyTorch's
+  C++ does.
+- A subclass's methods: when a subclass of Tensor is defined (`Tensor.__init_subclass__` calls
+  `prepare_subclass`), each Tensor method, operator and tensor-valued property the subclass does
+  not define itself gets a descriptor on the subclass that routes the call through the protocol;
+  only retrograd's own attributes do (a method a library patches onto Tensor, as fastai's
+  `set_meta`, stays plain Python, as in PyTorch).
+- A plain tensor's methods: from the moment such a class exists (`start_overriding`), Tensor's
+  methods and operators look at their arguments too (`t.add(image)`, `t - image`,
+  `mask.lt(proxy)`); before, they are the ops themselves, at no extra cost. A tensor-like that
+  no function has met yet is not noticed by a plain tensor's method: `t.add(d)` raises until
+  `retrograd.add(t, d)` or another function has seen `d`'s class (FX's proxies announce themselves).
 
 A class that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched
 tensors) takes part in neither. Python's conversions dispatch (`float(x)`, `len(x)`, `repr(x)`,
@@ -35,7 +41,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterable
-from types import FunctionType, TracebackType
+from types import FunctionType, MethodType, TracebackType
 from typing import Any
 
 from ._display_name import package_name
@@ -44,6 +50,7 @@ from ._display_name import public_function as name_in_package
 __all__ = [
     "DisabledSubclasses", "enabled", "public_function", "publish", "handle_torch_function", "has_torch_function",
     "default_torch_function", "get_default_nowrap_functions", "prepare_subclass", "register_tensor_class",
+    "start_overriding",
 ]  # fmt: skip
 
 
@@ -138,7 +145,8 @@ def _overloaded(relevant_args: Iterable[Any]) -> list[Any]:
 
 
 def _flat(args: Iterable[Any]) -> list[Any]:
-    """The arguments, with lists and tuples of them opened one level (`cat([a, b])`'s tensors count)."""
+    """The arguments, with lists and tuples of them opened one level (`cat([a, b])`'s tensors count;
+    not slices' bounds: PyTorch's `t[:n]` with a tensor-like n raises Python's TypeError)."""
     out: list[Any] = []
     for a in args:
         if type(a) is list or type(a) is tuple:
@@ -148,10 +156,26 @@ def _flat(args: Iterable[Any]) -> list[Any]:
     return out
 
 
+def _overriding_among(args: Iterable[Any]) -> list[Any]:
+    """The arguments (opened by `_flat`) whose class overrides the protocol; the classes found not
+    to are remembered in `_PLAIN`, so the next call skips them at once."""
+    found = []
+    for arg in _flat(args):
+        kind = type(arg)
+        if kind in _PLAIN:
+            continue
+        if dispatches(kind):
+            found.append(arg)
+        else:
+            _PLAIN.add(kind)
+    return found
+
+
 # --- the function side: the public face of each function ------------------------------------
 
 # True once a class that overrides the protocol has been defined (a Tensor subclass) or met (a
-# tensor-like): from then on a public function checks every argument, before only the first.
+# tensor-like): from then on a public function checks every argument, before only the first, and
+# plain tensors' methods check theirs (`start_overriding`).
 overriding = False
 
 # The types met as arguments that do not override the protocol (Tensor, numbers, lists,
@@ -219,7 +243,16 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
             result = _dispatch(public, args, kwargs)
             if result is not _NO_OVERRIDE:
                 return result
-        return func(*args, **kwargs)
+            return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except (TypeError, AttributeError):
+            # a tensor-like met for the first time past the first argument (`add(t, d)`): the
+            # function could not take it, so its class answers (free unless the call raises)
+            result = _dispatch(public, args, kwargs)
+            if result is _NO_OVERRIDE:
+                raise
+            return result
 
     functools.update_wrapper(public, func)
     # pickle finds a function by its module and name: those of the namespace, where the public face
@@ -253,23 +286,14 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     override it (lists opened one level), or `_NO_OVERRIDE` when there are none."""
     if STATE.disabled:
         return _NO_OVERRIDE
-    overloaded = []
-    for arg in _flat((*args, *kwargs.values())):
-        kind = type(arg)
-        if kind in _PLAIN:
-            continue
-        if dispatches(kind):
-            overloaded.append(arg)
-        else:
-            _PLAIN.add(kind)
+    overloaded = _overriding_among((*args, *kwargs.values()))
     if not overloaded:
         return _NO_OVERRIDE
-    global overriding
-    overriding = True  # (a tensor-like met as a first argument: every argument is checked from now on)
+    start_overriding()  # (a tensor-like met: every argument is checked from now on)
     if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
         return handle_torch_function(public, overloaded, *args, **kwargs)
     overloaded = _overloaded(overloaded)  # one per class (`stack([d, d])` names DiagonalTensor once)
-    result = _first_answer(overloaded, public, args, kwargs)
+    result = _first_answer(overloaded, public, args, kwargs or None)
     if result is NotImplemented:
         raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded)
     return result
@@ -337,6 +361,8 @@ def handle_torch_function(
 
 
 def _first_answer(overloaded: list[Any], public_api: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    """The first result of the classes' `__torch_function__` that is not NotImplemented (or NotImplemented).
+    `kwargs` is None for a call without keyword arguments, as PyTorch's C++ hands it."""
     types = tuple(type(a) for a in overloaded)
     for arg in overloaded:
         result = arg.__torch_function__(public_api, types, args, kwargs)
@@ -394,7 +420,15 @@ _OPERATORS = _BINARY | frozenset({
     "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__", "__float__", "__int__", "__bool__",
     "__index__", "__complex__", "__len__", "__contains__", "__reversed__", "__array__", "__format__", "__repr__",
 })  # fmt: skip
-_REFLECTED = frozenset(name for name in _OPERATORS if name.startswith("__r") and name != "__rshift__")
+# The method an operator hands to `__torch_function__`, where PyTorch's is not the operator itself:
+# `t - s` reports Tensor.sub, `t += s` Tensor.add_ (`==`, `//`, `**`, `&` report their operator).
+_OPERATOR_METHODS = {
+    "__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub", "__isub__": "sub_",
+    "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_", "__truediv__": "div", "__itruediv__": "div_",
+    "__ifloordiv__": "floor_divide_", "__matmul__": "matmul", "__mod__": "remainder", "__rand__": "bitwise_and",
+    "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__pos__": "positive",
+    "__neg__": "neg", "__abs__": "abs",
+}  # fmt: skip
 # `as_subclass` is how a `__torch_function__` unwraps (`x.as_subclass(Tensor)`): PyTorch does not dispatch it.
 _NOT_DISPATCHED = frozenset({"as_subclass"})
 # The properties whose value is a tensor (made the subclass by the default `__torch_function__`). The
@@ -410,21 +444,35 @@ def _static(name: str) -> Any:
     raise AttributeError(name)
 
 
-def _call(func: Callable[..., Any], instance: Any, *args: Any, **kwargs: Any) -> Any:
+def _reported(name: str) -> Callable[..., Any]:
+    """What `__torch_function__` receives for Tensor attribute `name` (`Tensor.sub` for `__sub__`)."""
+    reported = _OPERATOR_METHODS.get(name)
+    return getattr(_tensor, name if reported is None or not hasattr(_tensor, reported) else reported)
+
+
+def _call(name: str, instance: Any, *args: Any, **kwargs: Any) -> Any:
     if STATE.disabled or not dispatches(type(instance)):
-        return func(instance, *args, **kwargs)
+        return getattr(_tensor, name)(instance, *args, **kwargs)
     overloaded = _overloaded(_flat((instance, *args, *kwargs.values())))
-    result = _first_answer(overloaded, func, (instance, *args), kwargs)
+    result = _first_answer(overloaded, _reported(name), (instance, *args), kwargs or None)
     if result is NotImplemented:
-        raise _dispatch_failed(f"{package_name()}.Tensor.{func.__name__}", overloaded)
+        raise _dispatch_failed(f"{package_name()}.Tensor.{name}", overloaded)
     return result
 
 
-def _call_operator(func: Callable[..., Any], instance: Any, other: Any) -> Any:
-    """`_call` for a binary operator: NotImplemented when every `__torch_function__` declines it."""
+def _call_operator(name: str, instance: Any, other: Any) -> Any:
+    """`_call` for a binary operator: NotImplemented when every `__torch_function__` declines it or
+    raises a TypeError (PyTorch's operators turn one into the other), so Python tries the reflected one."""
     if STATE.disabled or not dispatches(type(instance)):
-        return func(instance, other)
-    return _first_answer(_overloaded(_flat((instance, other))), func, (instance, other), {})
+        return getattr(_tensor, name)(instance, other)
+    return _operator_answer(_overloaded(_flat((instance, other))), name, instance, other)
+
+
+def _operator_answer(overloaded: list[Any], name: str, instance: Any, other: Any) -> Any:
+    try:
+        return _first_answer(overloaded, _reported(name), (instance, other), None)
+    except TypeError:
+        return NotImplemented
 
 
 class SubclassMethod:
@@ -436,12 +484,9 @@ class SubclassMethod:
         self.name = name
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        func = getattr(_tensor, self.name)  # what `__torch_function__` receives: `Tensor.add`, ...
         if instance is None:
-            # `Image.add is Tensor.add`; but a reflected operator must differ from Tensor's, or Python
-            # would not try `image.__radd__` before `tensor.__add__` in `tensor + image`
-            return self if self.name in _REFLECTED else func
-        return functools.partial(_call_operator if self.name in _BINARY else _call, func, instance)
+            return getattr(_tensor, self.name)  # `Image.add is Tensor.add` (and `Image.__radd__ is Tensor.__radd__`)
+        return functools.partial(_call_operator if self.name in _BINARY else _call, self.name, instance)
 
 
 class SubclassProperty:
@@ -459,7 +504,10 @@ class SubclassProperty:
             return prop
         if STATE.disabled or not dispatches(type(instance)):
             return prop.__get__(instance, owner)
-        return handle_torch_function(prop.__get__, (instance,), instance)
+        result = _first_answer(_overloaded((instance,)), prop.__get__, (instance,), None)
+        if result is NotImplemented:
+            raise _dispatch_failed(f"{package_name()}.Tensor.{self.name}.__get__", [instance])
+        return result
 
     def __set__(self, instance: Any, value: Any) -> None:
         _static(self.name).__set__(instance, value)
@@ -506,5 +554,71 @@ def prepare_subclass(cls: type) -> None:
         if name not in own:
             setattr(cls, name, kind(name))
     cls._dispatching_descriptors = True  # type: ignore[attr-defined]
+    start_overriding()
+
+
+# --- the plain side: once a class overrides the protocol, plain tensors' methods check their arguments
+
+# The Tensor methods PyTorch dispatches on `self` alone: the ones its Python code checks with
+# `has_torch_function_unary`, and `new_tensor`/`set_`, which read their argument as data.
+_SELF_ONLY = frozenset({
+    "backward", "register_hook", "register_post_accumulate_grad_hook", "norm", "lu", "stft", "istft", "resize",
+    "split", "unique", "unique_consecutive", "unflatten", "dim_order", "__contains__", "__reversed__", "__format__",
+    "__array__", "new_tensor", "set_",
+})  # fmt: skip
+
+
+def start_overriding() -> None:
+    """From now on a class overrides the protocol (a Tensor subclass was defined, or a tensor-like
+    met): public functions check every argument, and plain tensors' methods check theirs, as
+    PyTorch's do (`t.add(image)` is answered by `Image.__torch_function__`). Until then a plain
+    tensor's method costs nothing more."""
     global overriding
+    if overriding:
+        return
     overriding = True
+    for name, kind in _dispatched_names():
+        if kind is SubclassMethod and name not in _SELF_ONLY:
+            setattr(_tensor, name, CheckedMethod(name, getattr(_tensor, name)))
+
+
+class CheckedMethod:
+    """A Tensor method that first looks among its arguments for a class that overrides the protocol.
+
+    It compares and hashes as the method it wraps: sets and dicts of Tensor methods made before the
+    switch (torchvision's `_FORCE_TORCHFUNCTION_SUBCLASS`, fastai's `_opt`) still find it. Like
+    PyTorch's methods it is a method descriptor, not a Python function.
+    """
+
+    def __init__(self, name: str, method: Callable[..., Any]) -> None:
+        functools.update_wrapper(self, method)
+        self._name, self._method, self._binary = name, method, name in _BINARY
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return self if instance is None else MethodType(self, instance)
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        if STATE.disabled or not (args or kwargs):
+            return self._method(instance, *args, **kwargs)
+        overloaded = _overriding_among((*args, *kwargs.values()))
+        if not overloaded:
+            return self._method(instance, *args, **kwargs)
+        overloaded = _overloaded(overloaded)
+        if self._binary:
+            return _operator_answer(overloaded, self._name, instance, args[0])
+        result = _first_answer(overloaded, _reported(self._name), (instance, *args), kwargs or None)
+        if result is NotImplemented:
+            raise _dispatch_failed(f"{package_name()}.Tensor.{self._name}", overloaded)
+        return result
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is self._method
+
+    def __hash__(self) -> int:
+        return hash(self._method)
+
+    def __repr__(self) -> str:
+        return repr(self._method)
+
+    def __reduce__(self) -> tuple:
+        return getattr, (_tensor, self._name)

@@ -223,9 +223,9 @@ class Proxy:
     """
 
     def __init__(self, node: Node, tracer: TracerBase | None = None) -> None:
-        # a proxy may first meet a public function as a list item (`cat([p, q])`), where the fast
-        # path looks only at first arguments: from now on every argument is checked
-        _torch_function.overriding = True
+        # a proxy may first meet a function as a list item (`cat([p, q])`) or a plain tensor's method
+        # (`buffer[:, :p]`), where nothing looks for it yet: from now on every argument is checked
+        _torch_function.start_overriding()
         self.tracer = tracer if tracer is not None else GraphAppendingTracer(node.graph)
         self.node = node
 

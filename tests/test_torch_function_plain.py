@@ -1,0 +1,184 @@
+"""`__torch_function__` reached through a plain tensor: `t.add(image)`, `t - image`, `buffer[:, :proxy]`.
+
+PyTorch checks every argument of a Tensor method for a class that overrides the protocol, not only
+`self`. retrograd does so from the moment such a class exists (`_torch_function.start_overriding`):
+before that, a plain tensor's methods cost nothing more.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import retrograd
+
+
+def _recording(lib):
+    """A subclass whose `__torch_function__` records each call's func name (and its keywords, or None)."""
+
+    class Recorded(lib.Tensor):
+        calls: list = []
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            cls.calls.append((func.__name__, None if kwargs is None else sorted(kwargs)))
+            return super().__torch_function__(func, types, args, kwargs)
+
+    return Recorded
+
+
+def _method_log(lib):
+    """Plain tensors' methods given a subclass instance: the result's class and what was dispatched."""
+    Recorded = _recording(lib)
+    t = lib.ones(2, 2)
+    s = lib.ones(2, 2).as_subclass(Recorded)
+    i = lib.zeros(2, 2, dtype=lib.long).as_subclass(Recorded)
+    b = lib.ones(2, 2, dtype=lib.bool).as_subclass(Recorded)
+    row = lib.ones(2).as_subclass(Recorded)
+    cases = {
+        "add": lambda: t.add(s), "add alpha": lambda: t.add(s, alpha=2), "addcmul": lambda: t.addcmul(s, s),
+        "where": lambda: t.where(b, s), "masked_fill": lambda: t.masked_fill(b, 1.0), "gather": lambda: t.gather(0, i),
+        "scatter": lambda: t.scatter(0, i, s), "copy_": lambda: t.clone().copy_(s), "lerp": lambda: t.lerp(s, 0.5),
+        "clamp": lambda: t.clamp(min=s), "type_as": lambda: t.type_as(s), "expand_as": lambda: t.expand_as(s),
+        "to": lambda: t.to(s), "allclose": lambda: t.allclose(s), "masked_scatter": lambda: t.masked_scatter(b, s),
+        "mul_": lambda: t.clone().mul_(s), "index": lambda: t[i], "setitem": lambda: t.clone().__setitem__(0, row),
+        "new_tensor": lambda: t.new_tensor(s), "set_": lambda: t.clone().set_(s), "repeat": lambda: t.repeat(2, 1),
+    }  # fmt: skip
+    log = []
+    for name, case in cases.items():
+        Recorded.calls.clear()
+        result = case()
+        log.append((name, type(result).__name__, Recorded.calls[:]))
+    return log
+
+
+def test_a_plain_tensors_method_dispatches_on_a_subclass_argument():
+    log = {name: (kind, calls) for name, kind, calls in _method_log(retrograd)}
+    assert log["add"] == ("Recorded", [("add", None)])
+    assert log["add alpha"] == ("Recorded", [("add", ["alpha"])])
+    assert log["to"] == ("Recorded", [("to", None)]) and log["allclose"] == ("bool", [("allclose", None)])
+    # the whole call is the subclass's: retrograd's own code inside it calls no more of its methods
+    assert log["masked_scatter"] == ("Recorded", [("masked_scatter", None)])
+    assert log["copy_"] == ("Recorded", [("copy_", None)])  # in place too: the tensor, seen as the class
+    assert log["setitem"] == ("NoneType", [("__setitem__", None)])
+    # PyTorch reads new_tensor's and set_'s argument as data, without dispatching
+    assert log["new_tensor"] == ("Tensor", []) and log["set_"] == ("Tensor", []) and log["repeat"] == ("Tensor", [])
+
+
+def test_a_plain_tensors_method_with_a_subclass_argument_vs_torch():
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # new_tensor's copy-construct advice
+        assert _method_log(retrograd) == _method_log(torch)
+
+
+def _operator_log(lib):
+    """Operators between a plain tensor and a subclass instance: the result's class and the func reported."""
+    Recorded = _recording(lib)
+    t = lib.ones(2, 2)
+    s = lib.ones(2, 2).as_subclass(Recorded)
+    bt = lib.ones(2, 2, dtype=lib.bool)
+    bs = bt.as_subclass(Recorded)
+    log = []
+    for text, case in {
+        "t - s": lambda: t - s, "s - t": lambda: s - t, "t + s": lambda: t + s, "2 + s": lambda: 2 + s,
+        "2 - s": lambda: 2 - s, "t * s": lambda: t * s, "t / s": lambda: t / s, "t < s": lambda: t < s,
+        "s < t": lambda: s < t, "t >= s": lambda: t >= s, "t == s": lambda: t == s, "t != s": lambda: t != s,
+        "t @ s": lambda: t @ s, "t % s": lambda: t % s, "t // s": lambda: t // s, "bt & bs": lambda: bt & bs,
+        "-s": lambda: -s, "+s": lambda: +s, "abs(s)": lambda: abs(s),
+    }.items():  # fmt: skip
+        Recorded.calls.clear()
+        result = case()
+        log.append((text, type(result).__name__, [name for name, _ in Recorded.calls]))
+    u = lib.ones(2, 2)
+    Recorded.calls.clear()
+    u += s
+    log.append(("u += s", type(u).__name__, [name for name, _ in Recorded.calls]))
+    return log
+
+
+def test_operators_report_pytorchs_methods():
+    log = {text: (kind, calls) for text, kind, calls in _operator_log(retrograd)}
+    assert log["t - s"] == log["s - t"] == ("Recorded", ["sub"])
+    assert log["t < s"] == ("Recorded", ["gt"])  # Python asks the subclass on the right first: s > t
+    assert log["t == s"] == ("Recorded", ["__eq__"]) and log["t != s"] == ("Recorded", ["ne"])
+    assert log["2 - s"] == ("Recorded", ["__rsub__"]) and log["t % s"] == ("Recorded", ["remainder"])
+    assert log["u += s"] == ("Recorded", ["add_"])
+    assert retrograd.Tensor.__radd__ is _recording(retrograd).__radd__  # no reflected operator of its own
+
+
+def test_operators_report_pytorchs_methods_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _operator_log(retrograd) == _operator_log(torch)
+
+
+# A tensor-like (no Tensor) met first past a function's first argument, then by plain tensors'
+# methods and operators; and a program without any such class, whose methods stay unwrapped.
+_TENSOR_LIKE = """
+import torch
+
+class Like:
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return (func.__name__, [type(a).__name__ for a in args], kwargs)
+
+t, d = torch.ones(2), Like()
+print(torch.add(t, d))
+for case in (lambda: t.add(d), lambda: t + d, lambda: d + t, lambda: t < d, lambda: t @ d, lambda: t[d],
+             lambda: t.expand(d), lambda: t.masked_fill(d, 0), lambda: torch.cat([t, d])):
+    print(case())
+try:
+    t[:d]  # (PyTorch does not look into slices)
+except TypeError as e:
+    print(e)
+"""
+
+_NOTHING_OVERRIDES = """
+import torch
+import torch._torch_function as protocol
+x = torch.ones(3, requires_grad=True)
+(x.add(1) * x).sum().backward()
+print(protocol.overriding, torch.Tensor.add.__code__.co_name, torch.Tensor.__getitem__.__code__.co_name)
+"""
+
+
+def _run(tmp_path, text, *command):
+    script = tmp_path / "script.py"
+    script.write_text(text)
+    src = str(pathlib.Path(retrograd.__file__).parents[1])
+    done = subprocess.run([sys.executable, *command, str(script)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=src), timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_a_tensor_like_met_past_the_first_argument(tmp_path):
+    lines = _run(tmp_path, _TENSOR_LIKE, "-m", "retrograd", "run")
+    assert lines == [
+        "('add', ['Tensor', 'Like'], None)",
+        "('add', ['Tensor', 'Like'], None)",
+        "('add', ['Tensor', 'Like'], None)",
+        "('add', ['Tensor', 'Like'], None)",
+        "('lt', ['Tensor', 'Like'], None)",
+        "('matmul', ['Tensor', 'Like'], None)",
+        "('__getitem__', ['Tensor', 'Like'], None)",
+        "('expand', ['Tensor', 'Like'], None)",
+        "('masked_fill', ['Tensor', 'Like', 'int'], None)",
+        "('cat', ['list'], None)",
+        "slice indices must be integers or None or have an __index__ method",
+    ]
+
+
+def test_a_tensor_like_met_past_the_first_argument_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    assert _run(tmp_path, _TENSOR_LIKE, "-m", "retrograd", "run") == _run(tmp_path, _TENSOR_LIKE)
+
+
+def test_methods_stay_unwrapped_until_a_class_overrides(tmp_path):
+    assert _run(tmp_path, _NOTHING_OVERRIDES, "-m", "retrograd", "run") == ["False add __getitem__"]
