@@ -71,6 +71,10 @@ from ._storage import UntypedStorage  # `retrograd.storage` (which also unpickle
 from ._typed_storage import TypedStorage
 from . import autograd, ops
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
+
+# loaded with the package, not on first use: their public faces (which TorchFunctionModes see) made here
+tensor = _tf.public_function(tensor, __package__, "tensor")
+promote_types = _tf.public_function(promote_types, __package__, "promote_types")
 from ._printing import get_printoptions, set_printoptions
 from .autograd import (
     enable_grad,

@@ -56,6 +56,7 @@ __all__ = [
 
 class _State(threading.local):
     disabled = 0  # how many `DisableTorchFunction(Subclass)` blocks this thread is inside
+    modes: tuple = ()  # the TorchFunctionModes entered on this thread, innermost last
 
 
 STATE = _State()
@@ -76,6 +77,30 @@ class DisabledSubclasses:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         STATE.disabled -= 1
+
+
+def push_mode(mode: Any) -> None:
+    """Enter a TorchFunctionMode: from now on its `__torch_function__` sees this thread's calls first."""
+    start_overriding()
+    STATE.modes += (mode,)
+
+
+def pop_mode() -> Any:
+    """Leave the innermost TorchFunctionMode, and return it."""
+    *outer, mode = STATE.modes
+    STATE.modes = tuple(outer)
+    return mode
+
+
+def _through_mode(func: Callable[..., Any], overloaded: list[Any], args: tuple, kwargs: dict | None) -> Any:
+    """The innermost mode's answer to a call (NotImplemented passes it on to the arguments' classes).
+    The mode is left while its handler runs, so the handler's own calls reach the next one out."""
+    modes = STATE.modes
+    STATE.modes = modes[:-1]
+    try:
+        return modes[-1].__torch_function__(func, tuple(type(a) for a in overloaded), args, kwargs)
+    finally:
+        STATE.modes = modes
 
 
 class _DisabledImpl:
@@ -216,27 +241,53 @@ IGNORED_FUNCTIONS = {
 }  # fmt: skip
 
 
+# The functions left out that a TorchFunctionMode still sees, as in PyTorch 2.13: the factories and
+# the dtype queries (not `from_numpy`, `range`, `is_tensor`, the seeds or the global settings).
+_SEEN_BY_MODES = {
+    "": frozenset({
+        "arange", "as_tensor", "asarray", "bartlett_window", "blackman_window", "can_cast", "empty", "empty_permuted",
+        "empty_quantized", "empty_strided", "eye", "full", "hamming_window", "hann_window", "kaiser_window", "ones",
+        "promote_types", "rand", "randint", "randn", "randperm", "scalar_tensor", "sparse_bsc_tensor",
+        "sparse_bsr_tensor", "sparse_compressed_tensor", "sparse_coo_tensor", "sparse_csc_tensor", "sparse_csr_tensor",
+        "tensor", "tril_indices", "triu_indices", "zeros",
+    }),
+}  # fmt: skip
+
+
 def public_function(func: Callable[..., Any], module: str, name: str) -> Callable[..., Any]:
     """`func` as the namespace `module` hands it out under `name`: a call with an argument whose
     class overrides `__torch_function__` goes through it (with this function as `func`), as
-    PyTorch's functions do. `func` itself when PyTorch leaves the name out of the protocol, when it
-    is no Python function (a class, a constant) or when it is public already (`torch.conv2d` is
-    `F.conv2d`).
+    PyTorch's functions do, and so does every call inside a TorchFunctionMode. `func` itself when it
+    is no Python function (a class, a constant), when it is public already (`torch.conv2d` is
+    `F.conv2d`) or when PyTorch leaves the name out of the protocol (a factory such as `ones` is
+    still seen by a mode: `_SEEN_BY_MODES`).
 
     >>> class Image(retrograd.Tensor): pass
     >>> retrograd.exp(retrograd.zeros(2).as_subclass(Image))
     Image([1., 1.])
     """
     where = module.partition(".")[2]  # the path inside the package ("retrograd" or "torch" under the alias)
-    if (
-        not isinstance(func, FunctionType)
-        or getattr(func, "_public_function", False)
-        or name in IGNORED_FUNCTIONS.get(where, ())
-    ):
+    if not isinstance(func, FunctionType) or getattr(func, "_public_function", False):
+        return func
+    ignored = name in IGNORED_FUNCTIONS.get(where, ())
+    if ignored and name not in _SEEN_BY_MODES.get(where, ()):
         return func
     known = _PUBLIC_FACES.get((where, func))
     if known is not None:  # an alias in the same namespace (`_segment_reduce` is `segment_reduce`)
         return known
+    public = _seen_by_modes(func) if ignored else _dispatching(func)
+    functools.update_wrapper(public, func)
+    # pickle finds a function by its module and name: those of the namespace, where the public face
+    # lives (`torch.nn.functional` under the alias, as classes are named)
+    public.__qualname__ = name
+    name_in_package(public, where)
+    public._public_function = True  # type: ignore[attr-defined]
+    _PUBLIC_FACES[where, func] = public
+    return public
+
+
+def _dispatching(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The public face of `func`: through a mode and the arguments' classes, else `func`."""
 
     def public(*args: Any, **kwargs: Any) -> Any:
         if overriding or (args and type(args[0]) not in _PLAIN):
@@ -254,13 +305,20 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
                 raise
             return result
 
-    functools.update_wrapper(public, func)
-    # pickle finds a function by its module and name: those of the namespace, where the public face
-    # lives (`torch.nn.functional` under the alias, as classes are named)
-    public.__qualname__ = name
-    name_in_package(public, where)
-    public._public_function = True  # type: ignore[attr-defined]
-    _PUBLIC_FACES[where, func] = public
+    return public
+
+
+def _seen_by_modes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The public face of a factory PyTorch leaves out of the protocol: only a mode sees its calls."""
+
+    def public(*args: Any, **kwargs: Any) -> Any:
+        if STATE.modes and not STATE.disabled:
+            result = _through_mode(public, [], args, kwargs or None)
+            if result is not NotImplemented:
+                return result
+        return func(*args, **kwargs)
+
+    public._modes_only = True  # type: ignore[attr-defined]  # (subclasses and tensor-likes are not asked)
     return public
 
 
@@ -287,12 +345,16 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     if STATE.disabled:
         return _NO_OVERRIDE
     overloaded = _overriding_among((*args, *kwargs.values()))
-    if not overloaded:
+    if not overloaded and not STATE.modes:
         return _NO_OVERRIDE
     start_overriding()  # (a tensor-like met: every argument is checked from now on)
     if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
         return handle_torch_function(public, overloaded, *args, **kwargs)
     overloaded = _overloaded(overloaded)  # one per class (`stack([d, d])` names DiagonalTensor once)
+    if STATE.modes:
+        result = _through_mode(public, overloaded, args, kwargs or None)
+        if result is not NotImplemented or not overloaded:
+            return result
     result = _first_answer(overloaded, public, args, kwargs or None)
     if result is NotImplemented:
         raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded)
@@ -326,7 +388,9 @@ def has_torch_function(relevant_args: Iterable[Any]) -> bool:
     >>> retrograd.overrides.has_torch_function((retrograd.ones(1), 2.0))
     False
     """
-    return STATE.disabled == 0 and any(type(a) is not _tensor and dispatches(type(a)) for a in relevant_args)
+    return STATE.disabled == 0 and (
+        bool(STATE.modes) or any(type(a) is not _tensor and dispatches(type(a)) for a in relevant_args)
+    )
 
 
 def handle_torch_function(
@@ -350,7 +414,11 @@ def handle_torch_function(
     'Logged'
     """
     overloaded = _overloaded(relevant_args)
-    result = _first_answer(overloaded, public_api, args, kwargs)
+    result = NotImplemented
+    if STATE.modes and not STATE.disabled:
+        result = _through_mode(public_api, overloaded, args, kwargs)
+    if result is NotImplemented:
+        result = _first_answer(overloaded, public_api, args, kwargs)
     if result is NotImplemented:
         name = f"{_public_module(public_api)}.{getattr(public_api, '__name__', public_api)}"
         raise TypeError(
@@ -451,28 +519,30 @@ def _reported(name: str) -> Callable[..., Any]:
 
 
 def _call(name: str, instance: Any, *args: Any, **kwargs: Any) -> Any:
+    """A subclass instance's method `name`, through the mode and the classes of its arguments."""
     if STATE.disabled or not dispatches(type(instance)):
         return getattr(_tensor, name)(instance, *args, **kwargs)
-    overloaded = _overloaded(_flat((instance, *args, *kwargs.values())))
-    result = _first_answer(overloaded, _reported(name), (instance, *args), kwargs or None)
-    if result is NotImplemented:
+    return _method_answer(name, instance, args, kwargs, _overloaded(_flat((instance, *args, *kwargs.values()))))
+
+
+def _method_answer(name: str, instance: Any, args: tuple, kwargs: dict, overloaded: list[Any]) -> Any:
+    """Tensor method `name` called through the innermost mode, then the `__torch_function__` of the
+    `overloaded` arguments. A binary operator that every one declines, or that raises a TypeError,
+    gives NotImplemented (PyTorch's operators turn one into the other), so Python tries the reflected one."""
+    func, binary = _reported(name), name in _BINARY
+    try:
+        result = NotImplemented
+        if STATE.modes:
+            result = _through_mode(func, overloaded, (instance, *args), kwargs or None)
+        if result is NotImplemented and overloaded:
+            result = _first_answer(overloaded, func, (instance, *args), kwargs or None)
+    except TypeError:
+        if binary:
+            return NotImplemented
+        raise
+    if result is NotImplemented and not binary:
         raise _dispatch_failed(f"{package_name()}.Tensor.{name}", overloaded)
     return result
-
-
-def _call_operator(name: str, instance: Any, other: Any) -> Any:
-    """`_call` for a binary operator: NotImplemented when every `__torch_function__` declines it or
-    raises a TypeError (PyTorch's operators turn one into the other), so Python tries the reflected one."""
-    if STATE.disabled or not dispatches(type(instance)):
-        return getattr(_tensor, name)(instance, other)
-    return _operator_answer(_overloaded(_flat((instance, other))), name, instance, other)
-
-
-def _operator_answer(overloaded: list[Any], name: str, instance: Any, other: Any) -> Any:
-    try:
-        return _first_answer(overloaded, _reported(name), (instance, other), None)
-    except TypeError:
-        return NotImplemented
 
 
 class SubclassMethod:
@@ -486,7 +556,7 @@ class SubclassMethod:
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return getattr(_tensor, self.name)  # `Image.add is Tensor.add` (and `Image.__radd__ is Tensor.__radd__`)
-        return functools.partial(_call_operator if self.name in _BINARY else _call, self.name, instance)
+        return functools.partial(_call, self.name, instance)
 
 
 class SubclassProperty:
@@ -578,12 +648,13 @@ def start_overriding() -> None:
         return
     overriding = True
     for name, kind in _dispatched_names():
-        if kind is SubclassMethod and name not in _SELF_ONLY:
+        if kind is SubclassMethod:
             setattr(_tensor, name, CheckedMethod(name, getattr(_tensor, name)))
 
 
 class CheckedMethod:
-    """A Tensor method that first looks among its arguments for a class that overrides the protocol.
+    """A Tensor method that first looks for a TorchFunctionMode, and among its arguments for a class
+    that overrides the protocol (only at `self` for the `_SELF_ONLY` methods, as PyTorch).
 
     It compares and hashes as the method it wraps: sets and dicts of Tensor methods made before the
     switch (torchvision's `_FORCE_TORCHFUNCTION_SUBCLASS`, fastai's `_opt`) still find it. Like
@@ -592,24 +663,18 @@ class CheckedMethod:
 
     def __init__(self, name: str, method: Callable[..., Any]) -> None:
         functools.update_wrapper(self, method)
-        self._name, self._method, self._binary = name, method, name in _BINARY
+        self._name, self._method, self._self_only = name, method, name in _SELF_ONLY
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         return self if instance is None else MethodType(self, instance)
 
     def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
-        if STATE.disabled or not (args or kwargs):
+        if STATE.disabled or not (STATE.modes or args or kwargs or type(instance) is not _tensor):
             return self._method(instance, *args, **kwargs)
-        overloaded = _overriding_among((*args, *kwargs.values()))
-        if not overloaded:
+        overloaded = _overriding_among((instance,) if self._self_only else (instance, *args, *kwargs.values()))
+        if not overloaded and not STATE.modes:
             return self._method(instance, *args, **kwargs)
-        overloaded = _overloaded(overloaded)
-        if self._binary:
-            return _operator_answer(overloaded, self._name, instance, args[0])
-        result = _first_answer(overloaded, _reported(self._name), (instance, *args), kwargs or None)
-        if result is NotImplemented:
-            raise _dispatch_failed(f"{package_name()}.Tensor.{self._name}", overloaded)
-        return result
+        return _method_answer(self._name, instance, args, kwargs, _overloaded(overloaded))
 
     def __eq__(self, other: object) -> bool:
         return other is self or other is self._method

@@ -4,11 +4,12 @@
 library's own functions dispatch through them); retrograd's Tensor subclasses route their methods
 through it, and so do retrograd's public functions (`retrograd/_torch_function.py`).
 
-In PyTorch, entering a `TorchFunctionMode` routes every torch function call through its
-`__torch_function__` until the block ends. retrograd's functions do not dispatch through modes:
-a mode here is a context manager that can be entered and left (so code that wraps model
-construction in one, as Lightning's `Trainer` does, runs), but its `__torch_function__` is never
-called.
+Entering a `TorchFunctionMode` routes the calls made inside the block through its
+`__torch_function__`, innermost mode first, before any Tensor subclass's: each public function
+(the factories `ones`, `tensor`, `arange`... too, as in PyTorch), and each Tensor method and
+operator. While a mode's handler runs the mode is left, so the handler's own calls reach the next
+mode out and then the function itself. Tensor's properties (`x.shape`, `x.T`) do not reach a mode:
+retrograd's own code reads them, where PyTorch's C++ reads its fields.
 """
 
 from __future__ import annotations
@@ -70,7 +71,21 @@ def is_tensor_like(inp: Any) -> bool:
 
 
 class TorchFunctionMode:
-    """A context manager that would intercept torch functions; in retrograd it intercepts nothing."""
+    """A context manager whose `__torch_function__` sees each torch function and Tensor method called
+    inside it (see the module's docstring); override `__torch_function__`.
+
+    >>> class Count(retrograd.overrides.TorchFunctionMode):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.names = []
+    ...     def __torch_function__(self, func, types, args=(), kwargs=None):
+    ...         self.names.append(func.__name__)
+    ...         return func(*args, **(kwargs or {}))
+    >>> with Count() as count:
+    ...     y = retrograd.ones(2).exp().sum()
+    >>> count.names
+    ['ones', 'exp', 'sum']
+    """
 
     def __init__(self) -> None:
         pass
@@ -81,17 +96,29 @@ class TorchFunctionMode:
         raise NotImplementedError
 
     def __enter__(self) -> TorchFunctionMode:
+        _torch_function.push_mode(self)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        return None
+        _torch_function.pop_mode()
 
     @classmethod
     def push(cls, *args: Any, **kwargs: Any) -> TorchFunctionMode:
-        """A mode of this class, built from the arguments (PyTorch pushes it on the mode stack)."""
+        """A mode of this class, built from the arguments (enter it with `with`)."""
         return cls(*args, **kwargs)
+
+
+def _get_current_function_mode() -> TorchFunctionMode | None:
+    """The innermost mode entered on this thread, or None."""
+    modes = _torch_function.STATE.modes
+    return modes[-1] if modes else None
+
+
+def _get_current_function_mode_stack() -> list[TorchFunctionMode]:
+    """The modes entered on this thread, outermost first."""
+    return list(_torch_function.STATE.modes)
 
 
 class BaseTorchFunctionMode(TorchFunctionMode):
@@ -137,7 +164,8 @@ def _overridable() -> tuple[dict[Any, list[Callable[..., Any]]], dict[Callable[.
     for where, module in _namespaces():
         for name in sorted(dir(module)):
             func = getattr(module, name, None)
-            if getattr(func, "_public_function", False) and func not in names:
+            public = getattr(func, "_public_function", False) and not getattr(func, "_modes_only", False)
+            if public and func not in names:
                 by_namespace[module].append(func)  # type: ignore[arg-type]
                 names[func] = f"{package_name()}.{where}.{name}" if where else f"{package_name()}.{name}"  # type: ignore[index]
     for func in _tensor_methods():

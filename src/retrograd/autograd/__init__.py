@@ -8,7 +8,7 @@ what is built from ops: custom Functions, the functional API and gradcheck.
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .. import _missing
+from .. import _missing, _torch_function
 from ..engine.backward import backward, grad
 from ..engine.backward import is_checkpoint_valid as _is_checkpoint_valid
 from . import anomaly_mode, forward_ad, grad_mode, graph
@@ -26,6 +26,9 @@ from .grad_mode import (
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import graph_stats
 from .variable import Variable
+
+# As PyTorch's, `grad` dispatches on its outputs and inputs (a Tensor subclass, a TorchFunctionMode)
+grad = _torch_function.public_function(grad, __name__, "grad")
 
 __all__ = [
     "backward",

@@ -1,0 +1,139 @@
+"""TorchFunctionMode: inside `with mode:` the mode's `__torch_function__` sees each torch function
+and Tensor method called, innermost mode first, before any Tensor subclass (retrograd/_torch_function.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import retrograd
+
+
+def _logging_mode(lib):
+    class Log(lib.overrides.TorchFunctionMode):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            self.calls.append(func.__name__)
+            return func(*args, **(kwargs or {}))
+
+    return Log
+
+
+def _what_a_mode_sees(lib):
+    """The calls a logging mode records, block by block (Tensor's properties are left out: PyTorch's
+    mode sees them as `__get__`, retrograd's does not)."""
+    Log = _logging_mode(lib)
+    lib.manual_seed(0)
+    t = lib.ones(2, 2)
+    lin = lib.nn.Linear(3, 2)
+    x = lib.randn(4, 3)
+    seen = []
+    with Log() as mode:
+        lib.ones(2), lib.tensor([1.0]), lib.arange(3), lib.randn(2), lib.as_tensor([1.0]), lib.zeros_like(t)
+        lib.manual_seed(0), lib.is_tensor(t), lib.from_numpy(np.ones(2))  # (not seen)
+        seen.append(mode.calls[:])
+        mode.calls.clear()
+        t.sum(), t + 1, lib.nn.functional.relu(t), t[0], float(t[0, 0]), len(t), repr(t)
+        seen.append(mode.calls[:])
+        mode.calls.clear()
+        loss = lin(x).pow(2).mean()
+        loss.backward()  # the engine runs inside the mode's handler, where the mode is left
+        w = lib.ones(2, requires_grad=True)
+        (g,) = lib.autograd.grad((w * w).sum(), w)
+        seen.append(mode.calls[:])
+    seen.append(g.tolist())
+    seen.append([round(v, 6) for v in lin.weight.grad.flatten().tolist()])
+    return seen
+
+
+def test_a_mode_sees_functions_factories_and_methods():
+    assert _what_a_mode_sees(retrograd)[:3] == [
+        ["ones", "tensor", "arange", "randn", "as_tensor", "zeros_like"],
+        ["sum", "add", "relu", "__getitem__", "__getitem__", "__float__", "__len__", "__repr__"],
+        ["linear", "pow", "mean", "backward", "ones", "mul", "sum", "grad"],
+    ]
+
+
+def test_what_a_mode_sees_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _what_a_mode_sees(retrograd) == _what_a_mode_sees(torch)
+
+
+def _nesting(lib):
+    """Two modes and a subclass: who sees a call, in what order, and what a mode's answer does."""
+    order = []
+
+    class Outer(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            order.append(("outer", func.__name__))
+            return func(*args, **(kwargs or {}))
+
+    class Inner(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            order.append(("inner", func.__name__, [t.__name__ for t in types]))
+            return func(*args, **(kwargs or {}))
+
+    class Doubling(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            return out * 2 if func is lib.exp else out
+
+    class Image(lib.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            order.append(("Image", func.__name__))
+            return super().__torch_function__(func, types, args, kwargs)
+
+    t = lib.zeros(2)
+    with Outer(), Inner():
+        lib.exp(t)
+        current = type(lib.overrides._get_current_function_mode()).__name__
+    with Inner():
+        result = lib.exp(t.as_subclass(Image))
+    a = lib.tensor([0.0, 1.0], requires_grad=True)
+    with Doubling():
+        y = lib.exp(a).sum()
+    y.backward()
+    return [order, current, type(result).__name__, lib.overrides._get_current_function_mode(), round(y.item(), 5),
+            [round(v, 5) for v in a.grad.tolist()]]  # fmt: skip
+
+
+def test_modes_nest_innermost_first_and_come_before_subclasses():
+    order, current, kind, after, y, grad = _nesting(retrograd)
+    assert order == [
+        ("inner", "exp", []), ("outer", "exp"),  # the inner mode's own call reaches the outer one
+        ("inner", "exp", ["Image"]), ("Image", "exp"),  # then the subclass
+    ]
+    assert (current, kind, after) == ("Inner", "Image", None)
+    assert (y, grad) == (7.43656, [2.0, 5.43656])  # the mode's answer is the result, recorded as it was made
+
+
+def test_modes_nest_innermost_first_and_come_before_subclasses_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _nesting(retrograd) == _nesting(torch)
+
+
+def test_a_mode_is_the_entering_threads_own():
+    Log = _logging_mode(retrograd)
+    t = retrograd.ones(2)
+    other: list = []
+    with Log() as mode:
+        worker = threading.Thread(target=lambda: other.append(retrograd.exp(t)))
+        worker.start()
+        worker.join()
+        retrograd.exp(t)
+    assert mode.calls == ["exp"] and len(other) == 1
+    assert retrograd.overrides._get_current_function_mode_stack() == []
+
+
+def test_a_mode_left_by_an_error_is_left():
+    Log = _logging_mode(retrograd)
+    with pytest.raises(ValueError), Log():
+        raise ValueError("inside")
+    assert retrograd.overrides._get_current_function_mode() is None
+    assert not retrograd.overrides.has_torch_function((retrograd.ones(1),))
