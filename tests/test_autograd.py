@@ -1025,6 +1025,50 @@ def test_dir_of_a_node_as_pytorch():
     assert ours == seen
 
 
+def _saved_values(node):
+    return sorted(n for n in dir(node) if n.startswith("_saved_") and "_sym_" not in n)
+
+
+def _named_like_pytorch(m):
+    """Nodes whose PyTorch names are the op's own: addmm's `mat1`, a loss's `target`, a `beta`."""
+    x = m.linspace(-1, 1, 12).reshape(4, 3).requires_grad_()
+    w, v = m.ones(3, 3, requires_grad=True), m.ones(3, requires_grad=True)
+    t = m.full((4, 3), 0.25)
+    F = m.nn.functional
+    return [
+        F.linear(x, w, v), F.mse_loss(x, t), F.smooth_l1_loss(x, t, beta=0.5), F.huber_loss(x, t, delta=2.0),
+        F.binary_cross_entropy(x.sigmoid(), t), F.binary_cross_entropy_with_logits(x, t), m.mv(w, v),
+        m.addmv(v, w, v), m.baddbmm(x[None], x[None], w[None]), m.dot(v, v), x @ w,
+    ]  # fmt: skip
+
+
+def test_saved_values_under_each_ops_own_pytorch_names():
+    # torchviz's and torchopt.visual's `make_dot(show_saved=True)` label saved tensors by these names
+    linear, mse, smooth, huber, bce, bce_logits, mv, addmv, baddbmm, dot, mm = (
+        y.grad_fn for y in _named_like_pytorch(rg)
+    )
+    assert _saved_values(linear) == ["_saved_alpha", "_saved_beta", "_saved_mat1", "_saved_mat2"]
+    assert linear._saved_mat1.shape == (4, 3) and linear._saved_alpha == 1
+    assert _saved_values(mse) == ["_saved_reduction", "_saved_self", "_saved_target"]
+    assert mse._saved_target.tolist() == [[0.25] * 3] * 4
+    assert smooth._saved_beta == 0.5 and huber._saved_delta == 2.0
+    assert bce._saved_weight is None and bce_logits._saved_pos_weight is None
+    with pytest.raises(AttributeError, match="'MseLossBackward0' object has no attribute '_saved_other'"):
+        mse._saved_other
+    assert [_saved_values(n)[-1] for n in (mv, addmv, dot)] == ["_saved_vec", "_saved_vec", "_saved_tensor"]
+    assert "_saved_batch2" in _saved_values(baddbmm)
+    assert _saved_values(mm) == ["_saved_mat2", "_saved_self"]  # the layout flag is ours alone
+
+
+def test_saved_values_of_products_and_losses_vs_torch():
+    try:
+        import torch
+    except ImportError:
+        pytest.skip("PyTorch is not installed")
+    ours = [_saved_values(y.grad_fn) for y in _named_like_pytorch(rg)]
+    assert ours == [_saved_values(y.grad_fn) for y in _named_like_pytorch(torch)]
+
+
 def test_is_view():
     a = rg.randn(3, 4)
     assert [t._is_view() for t in (a, a[1:], a.view(12), a.t(), a.clone(), a.detach())] == [

@@ -479,6 +479,30 @@ def test_grad_of_a_non_leaf_warns_in_pytorch_words():
         assert str(theirs[0].message).startswith(message)  # theirs adds "(Triggered internally at <file>)"
 
 
+def test_grad_assigned_to_a_non_leaf_reads_without_a_warning():
+    # learn2learn's MetaSGD writes `p.grad = g` on a clone's non-leaf parameters, then reads it back
+    y = rg.ones(2, requires_grad=True) * 2
+    y.grad = rg.tensor([3.0, 4.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert y.grad.tolist() == [3.0, 4.0]
+    y.grad = None
+    with pytest.warns(UserWarning, match="not a leaf Tensor"):
+        assert y.grad is None
+
+
+def test_grad_assigned_to_a_non_leaf_warns_as_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    for lib in (rg, torch):
+        y = lib.ones(2, requires_grad=True) * 2
+        y.grad = lib.zeros(2)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            _ = y.grad
+        assert seen == [], lib.__name__
+
+
 def test_bincount_of_floats_and_big_endian_arrays_raise_pytorch_types():
     for values, kind in (([1.0, 2.0], "Float"), ([True], "Bool")):
         with pytest.raises(NotImplementedError, match=f"^\"bincount_cpu\" not implemented for '{kind}'$"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -749,3 +750,34 @@ def test_member_iterators_are_named_as_pytorchs():
     for name in ITERATORS:
         ours, theirs = getattr(rg.nn.Linear(2, 2), name)(), getattr(torch.nn.Linear(2, 2), name)()
         assert ours.__qualname__ == theirs.__qualname__, name
+
+
+def _clone_with_non_leaf_parameters(lib):
+    """learn2learn's `clone_module`: a copy whose `_parameters` hold non-leaf tensors, then `_apply`."""
+    lib.manual_seed(0)
+    module = lib.nn.Linear(2, 2)
+    clone = copy.copy(module)
+    clone._parameters = {name: p.clone() for name, p in module._parameters.items()}
+    return clone
+
+
+def test_apply_on_non_leaf_parameters_warns_as_it_reads_their_grad():
+    clone = _clone_with_non_leaf_parameters(rg)
+    with pytest.warns(UserWarning, match="The .grad attribute of a Tensor that is not a leaf Tensor"):
+        clone._apply(lambda t: t)
+    assert clone.weight.grad_fn is not None  # still the clone's graph
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rg.nn.Linear(2, 2)._apply(lambda t: t)  # leaves: quiet
+
+
+@needs_torch
+def test_apply_on_non_leaf_parameters_warns_vs_torch():
+    counts = []
+    for lib in (rg, torch):
+        clone = _clone_with_non_leaf_parameters(lib)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            clone._apply(lambda t: t)
+        counts.append([str(w.message).split(" (Triggered")[0] for w in seen])
+    assert counts[0] == counts[1] and len(counts[0]) == 2

@@ -528,3 +528,35 @@ def test_state_dtype_and_count_errors_vs_torch():
             theirs()
         with pytest.raises(expected.type, match=f"^{re.escape(str(expected.value))}$"):
             ours()
+
+
+def _fast_weight_lstm(lib):
+    """higher's idiom: a patched RNN whose weights are plain tensors, set by name, then the list refreshed."""
+    lib.manual_seed(0)
+    lstm = lib.nn.LSTM(2, 3)
+    fast = [w.detach() * 2 for w in lstm._flat_weights]
+    for name, w in zip(lstm._flat_weights_names, fast):
+        del lstm._parameters[name]
+        object.__setattr__(lstm, name, w)  # a plain attribute, as higher's patched __setattr__ does
+    lstm._flat_weights = [getattr(lstm, name) for name in lstm._flat_weights_names]
+    return lstm, fast
+
+
+def test_assigning_flat_weights_keeps_the_fast_weights():
+    lstm, fast = _fast_weight_lstm(rg)
+    assert all(a is b for a, b in zip(lstm._flat_weights, fast))
+    out, _ = lstm(rg.ones(4, 1, 2))
+    assert out.shape == (4, 1, 3)
+    # a new list sets the weights by name
+    lstm._flat_weights = [w * 0 for w in fast]
+    assert lstm(rg.ones(4, 1, 2))[0].abs().sum().item() == 0.0
+
+
+def test_assigning_flat_weights_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    outs = []
+    for lib in (rg, torch):
+        lstm, _ = _fast_weight_lstm(lib)
+        outs.append(lstm(lib.linspace(-1, 1, 8).reshape(4, 1, 2))[0].flatten().tolist())
+    assert outs[0] == pytest.approx(outs[1], rel=1e-5, abs=1e-6)

@@ -531,3 +531,28 @@ def test_a_run_script_keeps_its_annotations_vs_torch(tmp_path):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+
+
+FUNCTORCH_SCRIPT = """
+import warnings
+import torch
+import functorch
+from functorch import make_functional, grad
+fmodel, params = make_functional(torch.nn.Linear(2, 1))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    g = grad(lambda p: fmodel(p, torch.ones(3, 2)).sum())(params)
+print(type(fmodel).__name__, [tuple(t.shape) for t in g], g[1].tolist(), functorch.__version__ == torch.__version__)
+"""
+
+
+@pytest.mark.pytorch
+def test_import_functorch_under_the_alias_vs_torch(tmp_path):
+    # PyTorch's own `functorch` package (torchopt imports it) reads torch._functorch's names
+    pytest.importorskip("functorch")
+    script = tmp_path / "script.py"
+    script.write_text(FUNCTORCH_SCRIPT)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout == "FunctionalModule [(1, 2), (1,)] [3.0] True\n"

@@ -1062,7 +1062,8 @@ class Tensor(TensorMethods):
         """The gradient accumulated by backward (None until then; for leaves and `retain_grad` tensors).
 
         Each backward adds to it, so training loops reset it (`optimizer.zero_grad()` or
-        `x.grad = None`). Reading it on a non-leaf that did not `retain_grad` warns and gives None.
+        `x.grad = None`). Reading it on a non-leaf that did not `retain_grad` (and was given no `.grad`) warns and
+        gives None.
 
         Args:
             self (Tensor): a leaf that requires grad, or a non-leaf after `retain_grad()`.
@@ -1079,7 +1080,8 @@ class Tensor(TensorMethods):
             >>> x.grad
             tensor([2., 4.])
         """
-        if self.grad_fn is not None and not self._retains_grad:
+        # PyTorch warns only when there is nothing to give: a .grad assigned to a non-leaf reads quietly
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         if _primitive.tracer is not None and self._grad is not None:  # retrograd.compiler: a .grad from before the call
             _primitive.tracer.read_grad(self._grad)

@@ -469,6 +469,9 @@ class Module:
             for key, p in list(self._parameters.items()):
                 if p is not None:
                     new = fn(p)
+                    # PyTorch reads each parameter's `.grad` here, which warns for a non-leaf one
+                    # (learn2learn's `clone_module` puts such tensors in `_parameters`, then `_apply`s)
+                    p.grad  # noqa: B018
                     if new is not p:
                         self._parameters[key] = _converted_parameter(p, new, fn)
             for name, b in self._buffers.items():

@@ -147,6 +147,14 @@ class RNNBase(Module):
     def _flat_weights(self) -> list[Tensor]:
         return [getattr(self, name) for name in self._flat_weights_names]
 
+    @_flat_weights.setter
+    def _flat_weights(self, weights: list[Tensor]) -> None:
+        # PyTorch keeps a list that forward reads; here forward reads the attributes, so a new list
+        # (higher's patched RNNs assign one after setting their fast weights) sets them by name
+        for name, weight in zip(self._flat_weights_names, weights, strict=True):
+            if getattr(self, name) is not weight:
+                setattr(self, name, weight)
+
     def __getstate__(self) -> dict[str, Any]:
         # PyTorch pickles the list `_flat_weights` (here a property) and its __setstate__ reads it,
         # so a pickled RNN (a whole model saved) loads in PyTorch too.

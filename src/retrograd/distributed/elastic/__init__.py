@@ -1,0 +1,1 @@
+"""`torch.distributed.elastic`: the parts of TorchElastic that training scripts import (`errors.record`)."""
