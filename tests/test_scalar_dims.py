@@ -95,3 +95,28 @@ def test_0d_gradient_vs_torch():
         y.backward()
         grads.append((x.grad.item(), x.sum(0).grad_fn.name()))
     assert grads[0] == grads[1]
+
+
+# ops that need the dim to exist refuse a 0-d tensor's dim 0 or -1 (PyTorch's wrap_scalar=False)
+REFUSED = {
+    "take_along_dim": (lambda m, x: m.take_along_dim(x, m.tensor(0), -1), "Dimension specified as 0"),
+    "unique_consecutive": (lambda m, x: m.unique_consecutive(x, dim=-1), "Dimension specified as -1"),
+    "unique": (lambda m, x: m.unique(x, dim=0), "Dimension specified as 0"),
+}
+
+
+def _refusal(m, name):
+    with pytest.raises(IndexError) as info:
+        REFUSED[name][0](m, m.tensor(3.0))
+    return str(info.value)
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_ops_needing_a_dim_refuse_a_0d_tensor(name):
+    assert _refusal(rg, name) == REFUSED[name][1] + " but tensor has no dimensions"
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_ops_needing_a_dim_refuse_a_0d_tensor_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    assert _refusal(rg, name) == _refusal(torch, name)
