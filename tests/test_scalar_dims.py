@@ -120,3 +120,18 @@ def test_ops_needing_a_dim_refuse_a_0d_tensor(name):
 def test_ops_needing_a_dim_refuse_a_0d_tensor_vs_torch(name):
     torch = pytest.importorskip("torch")
     assert _refusal(rg, name) == _refusal(torch, name)
+
+
+def _empty_dim_list_nodes(m):
+    x = m.tensor(3.0, requires_grad=True)
+    return [x.sum([]).grad_fn.name(), x.sum(()).grad_fn.name(), x.mean([]).grad_fn.name()]
+
+
+def test_an_empty_dim_list_on_a_0d_tensor_records_the_dim_sum():
+    # sum(x, []) is the overload with dims, SumBackward1, on a 0-d input as on any other
+    assert _empty_dim_list_nodes(rg) == ["SumBackward1", "SumBackward1", "MeanBackward1"]
+
+
+def test_an_empty_dim_list_on_a_0d_tensor_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _empty_dim_list_nodes(rg) == _empty_dim_list_nodes(torch)

@@ -114,7 +114,7 @@ def sum(
     if not isinstance(input, Tensor):
         raise not_a_tensor("sum", input)
     dt = _sum_dtype(input, dtype)
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
+    if dim is None:
         return _sum_all(input, dims=None, keepdim=False, dt=dt)
     dims = reduce_dims(input._data.ndim, dim)  # a 0-d input takes dim 0 or -1 and reduces nothing
     return _sum(input, dims=dims, keepdim=keepdim, dt=dt)
