@@ -21,7 +21,7 @@ from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import bool_arg, int_arg, invalid_combination, tensor_arg
 from .kernels.dtype_support import complex_result, no_complex_kernel, no_complex_or_wide_unsigned_kernel
-from .kernels.operands import tensor_of, wrap_dim
+from .kernels.operands import tensor_of, wrap_existing_dim
 from .kernels.out_arg import Rule, same, write_out
 
 __all__ = ["unique", "unique_consecutive", "searchsorted", "bucketize", "isin", "bincount", "histc"]
@@ -114,7 +114,7 @@ def unique(
         values, inverse, counts = np.unique(a.ravel(), return_inverse=True, return_counts=True, equal_nan=False)
         values = xp.asarray(values)
         return _results(_UNIQUE, input, values, inverse.reshape(a.shape), counts, return_inverse, return_counts)
-    d = wrap_dim(dim, a.ndim)
+    d = wrap_existing_dim(dim, a.ndim)
     moved = np.moveaxis(a, d, 0)
     if 0 in a.shape:  # PyTorch's rules for empty tensors: only the chosen dim may be empty
         if sum(n == 0 for n in a.shape) > 1:
@@ -162,7 +162,7 @@ def unique_consecutive(
     no_complex_kernel("unique" if dim is None or input.dim() == 1 else "unique_dim", input)
     a = input._data
     xp = namespace(a)
-    d = None if dim is None else wrap_dim(dim, a.ndim)
+    d = None if dim is None else wrap_existing_dim(dim, a.ndim)
     rows = a.reshape(-1, 1) if d is None else np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
     starts = np.ones(rows.shape[0], dtype=bool)
     starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)

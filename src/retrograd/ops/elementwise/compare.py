@@ -309,7 +309,7 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
         if r is not NOT_BATCHED:
             return r
     data = input._data
-    axes = None if dim is None else wrap_dims(dim, data.ndim)
+    axes = None if dim is None else wrap_dims(dim, data.ndim)[: data.ndim]  # a 0-d input's dim 0 reduces nothing
     if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`): a mask's rows
         return _bool_reductions[fn.__name__](constant(input), name=fn.__name__, axes=axes, keepdim=keepdim)
     return Tensor._make(_bool_kernel(namespace(data), data, fn.__name__, axes, keepdim))

@@ -26,7 +26,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import bool_arg, int_arg, invalid_combination, is_int
 from ..kernels.guards import check_scalar_fits
-from ..kernels.operands import constant, refuse_inference_index, wrap_dim
+from ..kernels.operands import constant, refuse_inference_index, wrap_dim, wrap_existing_dim
 from ..kernels.out_arg import SAME, write_out
 from ..sparse.layout import entries
 from . import keyed as _keyed
@@ -317,7 +317,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
             "torch.take_along_dim(): input and indices should have the same number of dimensions, but got "
             f"{n} dimensions for input, and {m} dimensions for indices"
         )
-    d = wrap_dim(dim, n)
+    d = wrap_existing_dim(wrap_dim(dim, n), n)  # PyTorch names the wrapped dim: -1 of a 0-d input reads 0
     wanted = list(indices._data.shape)
     wanted[d] = input._data.shape[d]
     shape = list(_keyed.broadcast_shape(input._data.shape, tuple(wanted)))

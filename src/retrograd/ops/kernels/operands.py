@@ -147,6 +147,14 @@ def wrap_dim(dim: int, ndim: int) -> int:
     return _wrap_dim(dim, ndim)
 
 
+def wrap_existing_dim(dim: int, ndim: int) -> int:
+    """`wrap_dim` for an op that works along a dim that must exist (unique, take_along_dim): where a
+    0-d tensor's dim 0 or -1 passes elsewhere, PyTorch refuses it here."""
+    if ndim == 0 and dim in (0, -1):
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
+
+
 def numpy_alias(name: str, value: Any, default: Any, alias: Any, alias_name: str) -> Any:
     """`alias` (`axis=`, `keepdims=`) in place of `value`; PyTorch's TypeError when both were given."""
     if value is not default and value != default:

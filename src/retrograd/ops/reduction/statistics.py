@@ -358,6 +358,9 @@ _MAX_QUANTILE_SAMPLES = 2**24
 def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
     x = tensor_of(input)
     q_array = _checked_quantile_args(x, q, interpolation)
+    if dim is not None and x.dim() == 0:  # dim 0 or -1 of a 0-d input: the one element is the slice
+        wrap_dim(dim, 0)  # (checked: anything but 0 or -1 raises PyTorch's IndexError)
+        dim = None
     if dim is None:
         values, out_shape = x.reshape(-1), [1] * x.dim() if keepdim else []
     else:

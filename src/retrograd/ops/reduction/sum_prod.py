@@ -20,7 +20,7 @@ from ..autocast_policy import float32 as _float32
 from ..creation import zeros_like
 from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.dtype_support import warn_discarded_imaginary
-from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
+from ..kernels.operands import numpy_alias, promote_float, wrap_dim
 from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
 from .along import count, keep, reduce_dims, reduced_shape, shift
@@ -114,16 +114,10 @@ def sum(
     if not isinstance(input, Tensor):
         raise not_a_tensor("sum", input)
     dt = _sum_dtype(input, dtype)
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
+    if dim is None:
         return _sum_all(input, dims=None, keepdim=False, dt=dt)
-    dims = tuple(range(input._data.ndim)) if _no_dims(dim) else wrap_dims(dim, input._data.ndim)
+    dims = reduce_dims(input._data.ndim, dim)  # a 0-d input takes dim 0 or -1 and reduces nothing
     return _sum(input, dims=dims, keepdim=keepdim, dt=dt)
-
-
-def _no_dims(dim: Any) -> bool:
-    """An empty dim list, which sum and mean read as every dim (`dim != ()` would compare a NumPy int
-    elementwise)."""
-    return isinstance(dim, (tuple, list)) and len(dim) == 0
 
 
 def mean(
@@ -176,7 +170,7 @@ def mean(
         )
     if dim is None:
         return _mean_all(input, dims=None, keepdim=False)
-    dims = tuple(range(input._data.ndim)) if _no_dims(dim) else wrap_dims(dim, input._data.ndim)
+    dims = reduce_dims(input._data.ndim, dim)  # a 0-d input takes dim 0 or -1 and reduces nothing
     return _mean(input, dims=dims, keepdim=keepdim)
 
 

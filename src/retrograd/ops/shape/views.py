@@ -514,7 +514,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
         retrograd.Size([4, 3, 2])
     """
     n = input._data.ndim
-    return _transpose(input, d0=wrap_dim(dim0, n), d1=wrap_dim(dim1, n))
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if n == 0:  # dims 0 and -1 of a 0-d tensor: a view of it, as PyTorch gives
+        return permute(input, ())
+    return _transpose(input, d0=d0, d1=d1)
 
 
 swapaxes = swapdims = transpose
@@ -575,6 +578,8 @@ def movedim(input: Tensor, source: int | Sequence[int], destination: int | Seque
     for side, given, wrapped in (("source", given_src, src), ("destination", given_dst, dst)):
         if len(set(wrapped)) != len(wrapped):
             raise RuntimeError(f"movedim: repeated dim in `{side}` ({given})")
+    if n == 0:  # a 0-d tensor's dim 0 (or -1) moves nowhere
+        return permute(input, ())
     order = [d for d in range(n) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
