@@ -137,3 +137,37 @@ def test_a_mode_left_by_an_error_is_left():
         raise ValueError("inside")
     assert retrograd.overrides._get_current_function_mode() is None
     assert not retrograd.overrides.has_torch_function((retrograd.ones(1),))
+
+
+def _initialisers_seen(lib):
+    """What Lightning's `_EmptyInit` mode looks for: the `nn.init` functions a module's construction calls
+    (`func.__module__` names the namespace); skipping them leaves the parameters as drawn by `empty`."""
+    seen = []
+
+    class SkipInit(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if getattr(func, "__module__", None) == f"{lib.__name__}.nn.init":
+                seen.append((func.__name__, sorted(kwargs)))
+                return kwargs["tensor"] if "tensor" in kwargs else args[0]
+            return func(*args, **kwargs)
+
+    with SkipInit():
+        lib.nn.Linear(3, 2)
+        lib.nn.init.constant_(lib.ones(2), 5.0)
+    skipped = lib.nn.init.constant_(lib.ones(2), 5.0)  # (outside the mode: filled)
+    return [(lib.nn.init.kaiming_uniform_.__module__ == f"{lib.__name__}.nn.init"), seen, skipped.tolist()]
+
+
+def test_initialisers_dispatch_with_every_argument_by_keyword():
+    assert _initialisers_seen(retrograd) == [
+        True,
+        [("kaiming_uniform_", ["a", "generator", "mode", "nonlinearity", "tensor"]),
+         ("uniform_", ["a", "b", "generator", "tensor"]), ("constant_", ["tensor", "val"])],
+        [5.0, 5.0],
+    ]  # fmt: skip
+
+
+def test_initialisers_dispatch_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _initialisers_seen(retrograd) == _initialisers_seen(torch)

@@ -12,7 +12,7 @@ import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .. import _missing, ops
+from .. import _display_name, _missing, _torch_function, ops
 from ..engine.grad_mode import no_grad
 from ..linalg import qr
 from ..tensor import Tensor
@@ -121,6 +121,8 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
         tensor([[-0.0075,  0.5364, -0.8230],
                 [-0.7359, -0.3852,  0.2682]])
     """
+    if _torch_function.has_torch_function((tensor,)):  # as PyTorch's: every argument by keyword
+        return _torch_function.handle_torch_function(uniform_, (tensor,), tensor=tensor, a=a, b=b, generator=generator)
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
@@ -143,6 +145,10 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
         tensor([[1.1541, 0.9707, 0.7821],
                 [1.0568, 0.8915, 0.8601]])
     """
+    if _torch_function.has_torch_function((tensor,)):
+        return _torch_function.handle_torch_function(
+            normal_, (tensor,), tensor=tensor, mean=mean, std=std, generator=generator
+        )
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -162,6 +168,8 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         tensor([[0.5000, 0.5000],
                 [0.5000, 0.5000]])
     """
+    if _torch_function.has_torch_function((tensor,)):
+        return _torch_function.handle_torch_function(constant_, (tensor,), tensor=tensor, val=val)
     with no_grad():
         return tensor.fill_(val)
 
@@ -333,6 +341,10 @@ def kaiming_uniform_(
         >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 100) ** 0.5)
         True
     """
+    if _torch_function.has_torch_function((tensor,)):
+        return _torch_function.handle_torch_function(
+            kaiming_uniform_, (tensor,), tensor=tensor, a=a, mode=mode, nonlinearity=nonlinearity, generator=generator
+        )
     if 0 in tensor.shape:
         _warn_zero_elements()
         return tensor
@@ -594,6 +606,9 @@ def sparse(*args: Any, **kwargs: Any) -> Tensor:
     _deprecated("sparse")
     return sparse_(*args, **kwargs)
 
+
+for _name in __all__:  # `torch.nn.init` under the alias, as a TorchFunctionMode reads `func.__module__`
+    _display_name.public_function(globals()[_name], "nn.init")
 
 if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
 
