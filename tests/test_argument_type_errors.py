@@ -145,6 +145,17 @@ OVERLOADS = {
     "lib.clamp(t, 'a')": ("clamp", "(Tensor, str)", [
         "Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
         "Tensor input, Number min = None, Number max = None, *, Tensor out = None"]),
+    # one bound a tensor with dims (or requiring grad), the other a number: neither signature
+    "lib.clamp(t, lib.zeros(3), 0.5)": ("clamp", "(Tensor, Tensor, float)", [
+        "Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
+        "Tensor input, Number min = None, Number max = None, *, Tensor out = None"]),
+    "lib.clamp(t, 0, lib.tensor(0.5, requires_grad=True))": ("clamp", "(Tensor, int, Tensor)", [
+        "Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
+        "Tensor input, Number min = None, Number max = None, *, Tensor out = None"]),
+    # max/min with a dim that is no int
+    "lib.max(t, 0.5)": ("max", "(Tensor, float)", [
+        "Tensor input, *, Tensor out = None", "Tensor input, Tensor other, *, Tensor out = None",
+        "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None"]),
     "lib.clamp_min(t, None)": ("clamp_min", "(Tensor, NoneType)", [
         "Tensor input, Tensor min, *, Tensor out = None", "Tensor input, Number min, *, Tensor out = None"]),
     "lib.clamp_max(t, [1])": ("clamp_max", "(Tensor, list)", [
@@ -304,6 +315,8 @@ ACCEPTED = {
     "lib.trapezoid(lib.tensor([1.0, 3.0]), lib.tensor([0.0, 2.0])).item()": 4.0,
     "lib.bucketize(1.5, lib.tensor([1.0, 2.0])).item()": 1,
     "lib.clamp(lib.tensor([5]), None, 2).tolist()": [2],
+    "lib.clamp(lib.tensor([5]), lib.tensor(1.5), 3).tolist()": [3.0],  # a 0-d tensor passes for a number
+    "lib.clamp(lib.tensor([0.0, 5.0]), lib.tensor([1.0, 2.0]), lib.tensor(3.0)).tolist()": [1.0, 3.0],
     # an int argument takes a 0-d integer tensor or NumPy's int; `int[1]` one int; methods take varargs
     "lib.tril(lib.ones(2, 2), lib.tensor(-1)).tolist()": [[0.0, 0.0], [1.0, 0.0]],
     "lib.diag(lib.tensor([1, 2]), np.int64(1)).shape": (3, 3),

@@ -148,3 +148,49 @@ def test_spawn_exception_attributes_match_pytorch():
         names = ("msg", "error_index", "error_pid", "exit_code", "signal_name")
         assert [getattr(ours, n, None) for n in names] == [getattr(theirs, n, None) for n in names]
         assert str(ours) == str(theirs) and type(ours).__mro__[1].__name__ == type(theirs).__mro__[1].__name__
+
+
+def _adam_step(m, model, opt):
+    opt.zero_grad()
+    model(m.linspace(-1, 1, 12).reshape(4, 3)).pow(2).sum().backward()
+    opt.step()
+
+
+def _shared_adam(m, fork=True):
+    """A3C's shared Adam: the model and the moments in shared memory, stepped by forked workers
+    (each moment must be updated where it is, so the parent and the next worker see it)."""
+    m.manual_seed(0)
+    model = m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Tanh(), m.nn.Linear(2, 1))
+    model.share_memory()
+    opt = m.optim.Adam(model.parameters(), lr=0.1)
+    for p in model.parameters():
+        state = opt.state[p]
+        state["step"], state["exp_avg"], state["exp_avg_sq"] = m.tensor(0.0), m.zeros_like(p), m.zeros_like(p)
+        for buffer in state.values():
+            buffer.share_memory_()
+    for _ in range(2):
+        if fork:
+            worker = m.multiprocessing.get_context("fork").Process(target=_adam_step, args=(m, model, opt))
+            worker.start()
+            worker.join()
+        else:
+            _adam_step(m, model, opt)
+    moments = [[opt.state[p][n].tolist() for n in ("step", "exp_avg", "exp_avg_sq")] for p in model.parameters()]
+    return [p.tolist() for p in model.parameters()], moments
+
+
+def test_shared_adam_moments_are_updated_in_shared_memory():
+    forked = _shared_adam(rg)
+    assert forked == _shared_adam(rg, fork=False)
+    assert forked[1][-1][0] == 2.0 and forked[1][-1][1] != [0.0]  # the last bias: two steps, a moment
+
+
+@pytest.mark.pytorch
+def test_shared_adam_moments_are_updated_in_shared_memory_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _shared_adam(rg), _shared_adam(torch)
+    assert _numbers(ours) == pytest.approx(_numbers(theirs), rel=1e-5, abs=1e-7)
+
+
+def _numbers(nested):
+    return [x for part in nested for x in (_numbers(part) if isinstance(part, (list, tuple)) else [part])]

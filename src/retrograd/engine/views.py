@@ -7,7 +7,9 @@ stale; `edge` re-derives it from the base before a new node links to it.
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +21,14 @@ from .graph import grad_accumulator
 if TYPE_CHECKING:
     from ..tensor import Tensor
     from .primitive import Primitive
+
+
+# (view, base) -> the view re-derived as one as_strided of its base, or None where the view is not
+# its base's memory read by strides (another dtype or device): set by ops/shape/strided.py, which
+# `refresh_view` loads on first use (the ops load lazily). PyTorch
+# re-derives a stale view so, and its node reads AsStridedBackward0 (in grad_fn and in the in-place
+# error that names the tensor an optimizer step changed before backward).
+strided_rederive: Callable[[Any, Any], Any] | None = None
 
 
 def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None:
@@ -175,10 +185,14 @@ def refresh_view(t: Tensor) -> None:
     if not (t._requires_grad and base._requires_grad):
         return
     assert base is not None
+    if strided_rederive is None:
+        importlib.import_module("retrograd.ops.shape.strided")  # the layer above registers itself when it loads
     prev = state.enabled
     state.enabled = True
     try:
-        v = replay(t._view_steps, base)
+        v = strided_rederive(t, base) if strided_rederive is not None else None
+        if v is None:
+            v = replay(t._view_steps, base)
     finally:
         state.enabled = prev
     t._grad_fn = v._grad_fn

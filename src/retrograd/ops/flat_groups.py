@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._storage import in_shared_memory
 from ..tensor import Tensor
 
 __all__ = ["FlatGroup", "flat_float_arrays", "advance_equal_steps"]
@@ -54,14 +55,15 @@ class FlatGroup:
     @classmethod
     def build(cls, params: list[Tensor], buffers: list[list[Tensor]]) -> FlatGroup | None:
         """The layout, or None where one update per parameter must run instead: a parameter listed
-        twice (its updates follow each other), or a buffer not a NumPy array of its parameter's
-        shape and dtype (a state the user replaced; a flat copy would change or misalign it)."""
+        twice (its updates follow each other), a buffer not a NumPy array of its parameter's
+        shape and dtype (a state the user replaced; a flat copy would change or misalign it), or a
+        buffer in shared memory (A3C's shared Adam: forked workers update it where it is)."""
         if len({id(p) for p in params}) != len(params):
             return None
         for tensors in buffers:
             for t, p in zip(tensors, params):
                 a, b = t._data, p._data
-                if type(a) is not np.ndarray or a.shape != b.shape or a.dtype != b.dtype:
+                if type(a) is not np.ndarray or a.shape != b.shape or a.dtype != b.dtype or in_shared_memory(a):
                     return None
         return cls(params, buffers)
 

@@ -115,6 +115,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
     """
     if not isinstance(input, Tensor):
         raise invalid_combination("clamp", (input,), _CLAMP_SIGNATURES)
+    if min is not None and max is not None and _one_tensor_one_number(min, max):
+        raise invalid_combination("clamp", (input, min, max), _CLAMP_SIGNATURES)
     if out is not None:
         return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
@@ -128,6 +130,15 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         return _clamp_tensor(a, lo_t, hi_t)
     _check_number_bounds("clamp", input, _CLAMP_SIGNATURES, min, max)
     return _clamp_by_numbers(_clamp, input, min, max)
+
+
+def _one_tensor_one_number(min: Any, max: Any) -> bool:
+    """PyTorch's signatures take both bounds as tensors or both as numbers. A 0-d tensor that does
+    not require grad passes for a number, so only a bound that cannot be read as one is refused."""
+    if isinstance(min, Tensor) == isinstance(max, Tensor):
+        return False
+    bound = min if isinstance(min, Tensor) else max
+    return bound.ndim != 0 or bound.requires_grad
 
 
 def _open_bounds(dt: _dt.dtype) -> tuple[Any, Any]:

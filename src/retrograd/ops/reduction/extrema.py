@@ -94,7 +94,7 @@ def _check_elementwise_form(name: str, input: Tensor, dim: Any, other: Any, keep
 def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     """max/min along one dim: (values, indices), the gradient going to the returned index."""
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):  # (a bool is no dim)
-        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
+        raise invalid_combination(name, (input, dim), _EXTREMA_SIGNATURES)
     no_complex(RuntimeError, f"{name}(): does not support complex input", input)
     no_wide_unsigned_kernel(f"{name}_cpu", input)
     if _vmap.active:

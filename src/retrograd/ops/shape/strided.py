@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from ..._storage import root_array
+from ..._storage import on_host, root_array
 from ..._storage import storage_offset as offset_of
 from ...backend import namespace
 from ...backend.compat import as_strided as _array_as_strided
+from ...engine import views as _views
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -127,6 +128,20 @@ _as_strided = Primitive(
     view=True,
 )
 _as_strided.storage_view = True  # an in-place change through it finds the base's elements by address
+
+
+def _rederive(view: Tensor, base: Tensor) -> Tensor | None:
+    """`view` read again from `base`'s storage by its own geometry (a stale view's new node, as PyTorch's)."""
+    a, b = view._data, base._data
+    if _vmap.active or not (on_host(a) and on_host(b)) or a.dtype != b.dtype or root_array(a) is not root_array(b):
+        return None
+    size, stride, offset = geometry_of(a)
+    if any(s < 0 for s in stride):
+        return None
+    return _as_strided(base, size=size, stride=stride, storage_offset=offset, source=geometry_of(b))
+
+
+_views.strided_rederive = _rederive
 
 
 def _geometry_args(
