@@ -290,7 +290,7 @@ def _dispatching(func: Callable[..., Any]) -> Callable[..., Any]:
     """The public face of `func`: through a mode and the arguments' classes, else `func`."""
 
     def public(*args: Any, **kwargs: Any) -> Any:
-        if overriding or (args and type(args[0]) not in _PLAIN):
+        if overriding and (STATE.modes or not _known_plain(args, kwargs)) or (args and type(args[0]) not in _PLAIN):
             result = _dispatch(public, args, kwargs)
             if result is not _NO_OVERRIDE:
                 return result
@@ -652,6 +652,20 @@ def start_overriding() -> None:
             setattr(_tensor, name, CheckedMethod(name, getattr(_tensor, name)))
 
 
+def _known_plain(args: tuple, kwargs: dict) -> bool:
+    """Whether every argument (lists and tuples opened one level) is of a class known not to override
+    the protocol: the common call, answered without building anything."""
+    for arg in args:
+        kind = type(arg)
+        if kind not in _PLAIN:
+            return False
+        if kind is list or kind is tuple:
+            for item in arg:
+                if type(item) not in _PLAIN:
+                    return False
+    return not kwargs or _known_plain(tuple(kwargs.values()), {})
+
+
 class CheckedMethod:
     """A Tensor method that first looks for a TorchFunctionMode, and among its arguments for a class
     that overrides the protocol (only at `self` for the `_SELF_ONLY` methods, as PyTorch).
@@ -669,7 +683,9 @@ class CheckedMethod:
         return self if instance is None else MethodType(self, instance)
 
     def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
-        if STATE.disabled or not (STATE.modes or args or kwargs or type(instance) is not _tensor):
+        if STATE.disabled or (
+            not STATE.modes and type(instance) in _PLAIN and (self._self_only or _known_plain(args, kwargs))
+        ):
             return self._method(instance, *args, **kwargs)
         overloaded = _overriding_among((instance,) if self._self_only else (instance, *args, *kwargs.values()))
         if not overloaded and not STATE.modes:
