@@ -171,3 +171,43 @@ def test_initialisers_dispatch_with_every_argument_by_keyword():
 def test_initialisers_dispatch_vs_torch():
     torch = pytest.importorskip("torch")
     assert _initialisers_seen(retrograd) == _initialisers_seen(torch)
+
+
+def _functional_arguments(lib):
+    """What a mode and a subclass receive from `nn.functional` calls: PyTorch's Python-written functions pass
+    every parameter with a default by keyword, filled in; those written in C++ (`linear`) pass the call's own."""
+    F = lib.nn.functional
+    seen = []
+
+    def record(func, args, kwargs):
+        seen.append((func.__name__, len(args), kwargs if kwargs is None else {k: repr(v) for k, v in kwargs.items()}))
+
+    class Recorded(lib.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            record(func, args, kwargs)
+            return super().__torch_function__(func, types, args, kwargs)
+
+    class Log(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            record(func, args, kwargs)
+            return func(*args, **(kwargs or {}))
+
+    x = lib.ones(2, 3)
+    s = x.as_subclass(Recorded)
+    F.relu(s), F.softmax(s, 1), F.linear(s, lib.ones(4, 3)), F.cross_entropy(s, lib.tensor([0, 2]))
+    with Log():
+        F.relu(x), F.dropout(x, 0.0)
+    return seen
+
+
+def test_functional_calls_pass_defaults_by_keyword():
+    seen = _functional_arguments(retrograd)
+    assert seen[0] == ("relu", 1, {"inplace": "False"})
+    assert seen[1] == ("softmax", 1, {"dim": "1", "_stacklevel": "3", "dtype": "None"})
+    assert seen[2] == ("linear", 2, None)
+
+
+def test_functional_calls_pass_defaults_by_keyword_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _functional_arguments(retrograd) == _functional_arguments(torch)

@@ -45,6 +45,7 @@ from types import FunctionType, MethodType, TracebackType
 from typing import Any
 
 from ._display_name import package_name
+from ._functional_args import as_pytorch_passes_them, python_written
 from ._display_name import public_function as name_in_package
 
 __all__ = [
@@ -348,8 +349,11 @@ def _dispatch(public: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     if not overloaded and not STATE.modes:
         return _NO_OVERRIDE
     start_overriding()  # (a tensor-like met: every argument is checked from now on)
-    if public.__module__.partition(".")[2] == "nn.functional":  # Python functions in PyTorch too: reported as it does
-        return handle_torch_function(public, overloaded, *args, **kwargs)
+    if public.__module__.partition(".")[2] == "nn.functional":  # reported as PyTorch's do
+        if python_written(public):  # every parameter with a default by keyword
+            args, kwargs = as_pytorch_passes_them(public, args, kwargs)
+            return _handled(public, _overloaded(overloaded), args, kwargs)
+        return _handled(public, _overloaded(overloaded), args, kwargs or None)
     overloaded = _overloaded(overloaded)  # one per class (`stack([d, d])` names DiagonalTensor once)
     if STATE.modes:
         result = _through_mode(public, overloaded, args, kwargs or None)
@@ -413,7 +417,11 @@ def handle_torch_function(
     >>> type(y).__name__
     'Logged'
     """
-    overloaded = _overloaded(relevant_args)
+    return _handled(public_api, _overloaded(relevant_args), args, kwargs)
+
+
+def _handled(public_api: Callable[..., Any], overloaded: list[Any], args: tuple, kwargs: dict | None) -> Any:
+    """`handle_torch_function`'s work, with `kwargs` as the handlers get it (None from C++-written calls)."""
     result = NotImplemented
     if STATE.modes and not STATE.disabled:
         result = _through_mode(public_api, overloaded, args, kwargs)

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import _torch_function, functional
-from ._functional_args import as_pytorch_passes_them
 from .graph import Graph
 from .node import Argument, Node, Target, map_aggregate
 
@@ -294,7 +293,6 @@ class Proxy:
                 f"while trying to trace operations {orig_method}"
             )
         tracer = next(iter(tracers))
-        args, kwargs = as_pytorch_passes_them(orig_method, args, kwargs)
         if orig_method is functional.einsum and len(args) == 2 and isinstance(args[1], (list, tuple)):
             args = (args[0], *args[1])  # PyTorch's einsum opens a list of operands before it dispatches
         if getattr(sys.modules["retrograd"].Tensor, orig_method.__name__, None) is orig_method:

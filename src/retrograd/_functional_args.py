@@ -5,11 +5,12 @@ The functions PyTorch writes in C++ (`linear`, `conv2d`, `gelu`, ...) pass what 
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["as_pytorch_passes_them"]
+__all__ = ["as_pytorch_passes_them", "python_written"]
 
 # the functions of torch.nn.functional that call `handle_torch_function` this way
 _FILLED = frozenset({
@@ -31,22 +32,33 @@ _FILLED = frozenset({
 })  # fmt: skip
 
 
+def python_written(func: Callable[..., Any]) -> bool:
+    """Whether PyTorch writes `torch.nn.functional.<func.__name__>` in Python (its handlers get every default)."""
+    return func.__name__ in _FILLED
+
+
 def as_pytorch_passes_them(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """`args` and `kwargs` of a call of `func` as PyTorch hands them to `__torch_function__`."""
     if not str(getattr(func, "__module__", "")).endswith("nn.functional") or func.__name__ not in _FILLED:
         return args, kwargs
+    signature = _signature(func)
     try:
-        bound = inspect.signature(func).bind(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
     except TypeError:  # (a wrong call: let the function report it)
         return args, kwargs
     bound.apply_defaults()
     positional: list[Any] = []
     keywords: dict[str, Any] = {}
-    for name, param in inspect.signature(func).parameters.items():
+    for name, param in signature.parameters.items():
         if param.default is inspect.Parameter.empty and param.kind is not param.KEYWORD_ONLY:
             positional.append(bound.arguments[name])
         else:
             keywords[name] = bound.arguments[name]
     return tuple(positional), keywords
+
+
+@functools.cache
+def _signature(func: Callable[..., Any]) -> inspect.Signature:
+    return inspect.signature(func)
