@@ -45,8 +45,8 @@ from types import FunctionType, MethodType, TracebackType
 from typing import Any
 
 from ._display_name import package_name
-from ._functional_args import as_pytorch_passes_them, python_written
 from ._display_name import public_function as name_in_package
+from ._functional_args import as_pytorch_passes_them, python_written
 
 __all__ = [
     "DisabledSubclasses", "enabled", "public_function", "publish", "handle_torch_function", "has_torch_function",
