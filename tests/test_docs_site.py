@@ -38,6 +38,7 @@ PAGES = [
     ("tutorials/jacobians-hessians-vmap/index.html", "vmap"),
     ("tutorials/compile/index.html", "def backward"),
     ("tutorials/data-parallel/index.html", "DistributedDataParallel"),
+    ("tutorials/subclasses-and-modes/index.html", "TorchFunctionMode"),
     ("moving-from-pytorch/index.html", "install_as_torch"),
     ("api-coverage/index.html", "coverage"),
     ("architecture/index.html", "Primitive"),
