@@ -530,3 +530,22 @@ def test_a_wrapped_name_never_defined_does_not_break_later_traces():
     exec("fx.wrap('never_defined_here')", namespace)
     gm = fx.symbolic_trace(lambda x: rg.relu(x) + 1)
     assert gm(rg.tensor([-1.0, 2.0])).tolist() == [1.0, 3.0]
+
+
+def _factory_code(t):
+    """Factories given a proxy size or end (`torch.zeros(x.shape)`, `torch.arange(n)`) become graph calls."""
+    zeros = t.fx.symbolic_trace(lambda x: t.zeros(x.shape))
+    arange = t.fx.symbolic_trace(lambda x: t.arange(x.shape[0]))
+    return _as_torch(zeros.code), _as_torch(arange.code), arange(t.ones(3)).tolist()
+
+
+def test_factories_given_a_proxy_become_calls():
+    zeros, arange, values = _factory_code(rg)
+    assert "    zeros = torch.zeros(getattr_1);  getattr_1 = None\n    return zeros\n" in zeros
+    assert "    arange = torch.arange(getitem);  getitem = None\n    return arange\n" in arange
+    assert values == [0, 1, 2]
+
+
+def test_factories_given_a_proxy_become_calls_vs_torch():
+    torch = _torch()
+    assert _factory_code(rg) == _factory_code(torch)

@@ -182,3 +182,79 @@ def test_a_tensor_like_met_past_the_first_argument_vs_torch(tmp_path):
 
 def test_methods_stay_unwrapped_until_a_class_overrides(tmp_path):
     assert _run(tmp_path, _NOTHING_OVERRIDES, "-m", "retrograd", "run") == ["False add __getitem__"]
+
+
+# A factory given a tensor-like it cannot take (FX's `torch.zeros(x.shape)` with a proxy shape) hands
+# the call to the tensor-like's class, as PyTorch's argument parser does; `tensor` reads it as data.
+def _factory_log(lib):
+    class Like:
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return func.__name__, len(args), None if kwargs is None else sorted(kwargs)
+
+    d = Like()
+    cases = {
+        "zeros(d)": lambda: lib.zeros(d), "zeros((2, d))": lambda: lib.zeros((2, d)),
+        "ones(2, d)": lambda: lib.ones(2, d), "zeros(size=d)": lambda: lib.zeros(size=d),
+        "full((2,), d)": lambda: lib.full((2,), d),
+        "arange(0, d)": lambda: lib.arange(0, d), "randn(d)": lambda: lib.randn(d), "eye(d)": lambda: lib.eye(d),
+        "randint(0, d, (2,))": lambda: lib.randint(0, d, (2,)), "tensor(d)": lambda: lib.tensor(d),
+    }  # fmt: skip
+    log = {}
+    for text, case in cases.items():
+        try:
+            log[text] = case()
+        except Exception as e:  # noqa: BLE001 - the error's kind is compared
+            log[text] = type(e).__name__
+    return log
+
+
+def test_a_factory_hands_a_tensor_like_it_cannot_take_to_its_class():
+    log = _factory_log(retrograd)
+    assert log["zeros(d)"] == log["zeros((2, d))"] == ("zeros", 1, None)
+    assert log["ones(2, d)"] == ("ones", 2, None) and log["zeros(size=d)"] == ("zeros", 0, ["size"])
+    assert log["full((2,), d)"] == ("full", 2, None) and log["arange(0, d)"] == ("arange", 2, None)
+    assert log["randn(d)"] == ("randn", 1, None) and log["eye(d)"] == ("eye", 1, None)
+    assert log["randint(0, d, (2,))"] == ("randint", 3, None)
+    assert log["tensor(d)"] == "RuntimeError"  # read as data: "Could not infer dtype of Like"
+
+
+def test_a_factory_hands_a_tensor_like_it_cannot_take_to_its_class_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _factory_log(retrograd) == _factory_log(torch)
+
+
+# Warnings PyTorch raises from C++ name the caller's line, through the public faces of the factories
+# and, once a class overrides the protocol, through the checks of Tensor's methods.
+_WARNINGS = """
+import warnings
+import torch
+
+class Sub(torch.Tensor):
+    pass
+
+warnings.simplefilter("always")
+warnings.showwarning = lambda message, kind, path, line, *rest: print(path.rsplit("/", 1)[-1], line, str(message)[:20])
+x = torch.ones(3, requires_grad=True)
+torch.tensor(x)
+x.new_tensor(x)
+torch.asarray(x)
+x.detach().resize(3)
+x.detach().resize_as(x)
+"""
+
+
+def test_warnings_name_the_callers_line_once_methods_are_checked(tmp_path):
+    lines = _run(tmp_path, _WARNINGS, "-m", "retrograd", "run")
+    assert lines == [
+        "script.py 11 To copy construct fr",
+        "script.py 12 To copy construct fr",
+        "script.py 13 torch.asarray: unspe",
+        "script.py 14 non-inplace resize i",
+        "script.py 15 non-inplace resize_a",
+    ]
+
+
+def test_warnings_name_the_callers_line_once_methods_are_checked_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    assert _run(tmp_path, _WARNINGS, "-m", "retrograd", "run") == _run(tmp_path, _WARNINGS)

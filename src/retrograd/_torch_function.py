@@ -242,6 +242,16 @@ IGNORED_FUNCTIONS = {
 }  # fmt: skip
 
 
+# The factories of `_SEEN_BY_MODES` that read their argument as data: a tensor-like there is not
+# asked (PyTorch's `torch.tensor(d)` says "Could not infer dtype"), where `zeros(d)` asks d's class.
+_READ_AS_DATA = {
+    "": frozenset({
+        "as_tensor", "asarray", "sparse_bsc_tensor", "sparse_bsr_tensor", "sparse_compressed_tensor",
+        "sparse_coo_tensor", "sparse_csc_tensor", "sparse_csr_tensor", "tensor",
+    }),
+}  # fmt: skip
+
+
 # The functions left out that a TorchFunctionMode still sees, as in PyTorch 2.13: the factories and
 # the dtype queries (not `from_numpy`, `range`, `is_tensor`, the seeds or the global settings).
 _SEEN_BY_MODES = {
@@ -276,7 +286,7 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     known = _PUBLIC_FACES.get((where, func))
     if known is not None:  # an alias in the same namespace (`_segment_reduce` is `segment_reduce`)
         return known
-    public = _seen_by_modes(func) if ignored else _dispatching(func)
+    public = _seen_by_modes(func, name not in _READ_AS_DATA.get(where, ())) if ignored else _dispatching(func)
     functools.update_wrapper(public, func)
     # pickle finds a function by its module and name: those of the namespace, where the public face
     # lives (`torch.nn.functional` under the alias, as classes are named)
@@ -309,17 +319,30 @@ def _dispatching(func: Callable[..., Any]) -> Callable[..., Any]:
     return public
 
 
-def _seen_by_modes(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The public face of a factory PyTorch leaves out of the protocol: only a mode sees its calls."""
+def _seen_by_modes(func: Callable[..., Any], parses: bool) -> Callable[..., Any]:
+    """The public face of a factory PyTorch leaves out of the protocol: a mode sees its calls, and
+    unless it reads its argument as data (`parses` False: `tensor`, `as_tensor`) an argument it
+    cannot take (a tensor-like size or end: FX's `torch.zeros(x.shape)`, `torch.arange(n)`) is
+    handed to that argument's class, as PyTorch's argument parser does."""
 
     def public(*args: Any, **kwargs: Any) -> Any:
         if STATE.modes and not STATE.disabled:
             result = _through_mode(public, [], args, kwargs or None)
             if result is not NotImplemented:
                 return result
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except (TypeError, AttributeError):
+            overloaded = _overriding_among((*args, *kwargs.values())) if parses and not STATE.disabled else []
+            if not overloaded:
+                raise
+            start_overriding()
+            result = _first_answer(_overloaded(overloaded), public, args, kwargs or None)
+            if result is NotImplemented:
+                raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded) from None
+            return result
 
-    public._modes_only = True  # type: ignore[attr-defined]  # (subclasses and tensor-likes are not asked)
+    public._modes_only = True  # type: ignore[attr-defined]  # (not among the overridable functions)
     return public
 
 
