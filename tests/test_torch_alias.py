@@ -287,8 +287,48 @@ def test_an_uncaught_error_shows_only_the_scripts_frames(tmp_path):
     assert done.stderr.splitlines()[0] == f'  File "{syntax}", line 2'
 
 
+OP_ERROR_SCRIPT = """
+import torch
+a = torch.ones(2, 3)
+b = a @ torch.ones(2, 3)
+"""
+
+HOOK_ERROR_SCRIPT = """
+import torch
+
+def check(module, args):
+    raise RuntimeError("hook refused")
+
+layer = torch.nn.Linear(2, 2)
+layer.register_forward_pre_hook(check)
+layer(torch.ones(1, 2))
+"""
+
+
+def test_an_ops_error_shows_no_retrograd_frames(tmp_path):
+    # PyTorch's ops are C++: its traceback ends at the script's line, and so does retrograd's
+    script = tmp_path / "op_error.py"
+    script.write_text(OP_ERROR_SCRIPT)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 1 and "retrograd" not in done.stderr
+    assert done.stderr.splitlines()[-3:] == [
+        "    b = a @ torch.ones(2, 3)", "        ~~^~~~~~~~~~~~~~~~~~",
+        "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)",
+    ]  # fmt: skip
+    hooked = tmp_path / "hook_error.py"
+    hooked.write_text(HOOK_ERROR_SCRIPT)
+    done = _run("-m", "retrograd", "run", str(hooked))
+    lines = [line for line in done.stderr.splitlines() if line.startswith("  File")]
+    assert lines == [f'  File "{hooked}", line 9, in <module>', f'  File "{hooked}", line 5, in check']
+    full = subprocess.run([sys.executable, "-m", "retrograd", "run", str(hooked)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=SRC, RETROGRAD_FULL_TRACEBACK="1"), timeout=120)  # fmt: skip
+    assert "retrograd/nn/modules/module.py" in full.stderr and "hook refused" in full.stderr
+
+
 @pytest.mark.pytorch
-@pytest.mark.parametrize("source", [RAISING_SCRIPT, "import torch\nx = (\n"], ids=["raising", "syntax"])
+@pytest.mark.parametrize(
+    "source", [RAISING_SCRIPT, "import torch\nx = (\n", OP_ERROR_SCRIPT], ids=["raising", "syntax", "op"]
+)
 def test_uncaught_error_reports_vs_torch(tmp_path, source):
     pytest.importorskip("torch")
     script = tmp_path / "script.py"

@@ -22,7 +22,7 @@ import io
 import os
 import runpy
 import sys
-from types import ModuleType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from . import version
@@ -184,15 +184,44 @@ def _run_as_main(path: str) -> None:
 def _exit_as_python_would(error: Exception) -> None:
     """Report an uncaught error of the script as `python script.py` does, and exit with status 1.
 
-    The traceback starts at the script's own frame: the frames of this runner (`run_script`, the
-    `exec`) are not the user's code, and PyTorch's run shows none of them; a syntax error shows
-    no frames at all. SystemExit and KeyboardInterrupt are not Exceptions and pass through.
+    The traceback shows the script's frames, not retrograd's: PyTorch's ops are C++, so its
+    traceback of `a.sum(dim=5)` ends at that line, where retrograd's would go on through the
+    op's Python (set RETROGRAD_FULL_TRACEBACK=1 to see those frames). The runner's own frames
+    (`run_script`, the `exec`) go too; a syntax error shows no frames at all. SystemExit and
+    KeyboardInterrupt are not Exceptions and pass through.
     """
-    traceback = error.__traceback__
-    while traceback is not None and traceback.tb_frame.f_code.co_filename == __file__:
-        traceback = traceback.tb_next
-    sys.excepthook(type(error), error.with_traceback(traceback), traceback)  # the hook prints the error's own
+    full = bool(os.environ.get("RETROGRAD_FULL_TRACEBACK"))
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:  # the error, and those it was raised from or during
+        seen.add(id(link))
+        traceback = link.__traceback__
+        while traceback is not None and traceback.tb_frame.f_code.co_filename == __file__:
+            traceback = traceback.tb_next
+        link.__traceback__ = traceback if full else _without_frames_in(traceback, _PACKAGE)
+        link = link.__cause__ or link.__context__
+    sys.excepthook(type(error), error, error.__traceback__)  # the hook prints the error's own
     sys.exit(1)
+
+
+_PACKAGE = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
+
+
+def _without_frames_in(traceback: TracebackType | None, hidden: tuple[str, ...]) -> TracebackType | None:
+    """`traceback` less its entries whose file starts with one of `hidden` (relinked in place); all of
+    them if nothing else would be left (an error inside retrograd itself, such as at import)."""
+    kept = []
+    entry = traceback
+    while entry is not None:
+        if not entry.tb_frame.f_code.co_filename.startswith(hidden):
+            kept.append(entry)
+        entry = entry.tb_next
+    if not kept:
+        return traceback
+    for before, after in zip(kept, kept[1:]):
+        before.tb_next = after
+    kept[-1].tb_next = None
+    return kept[0]
 
 
 def _script_in_spawned_child() -> dict[str, Any]:
