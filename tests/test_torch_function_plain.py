@@ -258,3 +258,15 @@ def test_warnings_name_the_callers_line_once_methods_are_checked(tmp_path):
 def test_warnings_name_the_callers_line_once_methods_are_checked_vs_torch(tmp_path):
     pytest.importorskip("torch")
     assert _run(tmp_path, _WARNINGS, "-m", "retrograd", "run") == _run(tmp_path, _WARNINGS)
+
+
+def test_a_subclass_holds_only_its_own_names_and_the_tensor_properties():
+    # Tensor's methods check for the subclass themselves: the class gets no copy of each (only the
+    # tensor-valued properties, which dispatch through their getters), so `vars` reads as written
+    class Plain(retrograd.Tensor):
+        def own(self):
+            return 1
+
+    public = sorted(n for n in vars(Plain) if not n.startswith("__"))
+    assert public == ["H", "T", "data", "imag", "mH", "mT", "own", "real"]
+    assert Plain.add is retrograd.Tensor.add and Plain.__radd__ is retrograd.Tensor.__radd__

@@ -503,7 +503,8 @@ def _convert(result: Any, cls: type) -> Any:
     return result
 
 
-# --- the subclass side: descriptors that route a subclass's methods through the protocol --------
+# --- Tensor's side: its methods and operators (`CheckedMethod`s once a class overrides the protocol),
+# and its tensor-valued properties on each subclass (`SubclassProperty`)
 
 # The operators, item access, the conversions (`float(x)`, `len(x)`, `repr(x)`, `1.0 in x`) and
 # `reversed` dispatch, as PyTorch's do; hashing, iteration (which calls `unbind`, a method) and
@@ -549,13 +550,6 @@ def _reported(name: str) -> Callable[..., Any]:
     return getattr(_tensor, name if reported is None or not hasattr(_tensor, reported) else reported)
 
 
-def _call(name: str, instance: Any, *args: Any, **kwargs: Any) -> Any:
-    """A subclass instance's method `name`, through the mode and the classes of its arguments."""
-    if STATE.disabled or not dispatches(type(instance)):
-        return getattr(_tensor, name)(instance, *args, **kwargs)
-    return _method_answer(name, instance, args, kwargs, _overloaded(_flat((instance, *args, *kwargs.values()))))
-
-
 def _method_answer(name: str, instance: Any, args: tuple, kwargs: dict, overloaded: list[Any]) -> Any:
     """Tensor method `name` called through the innermost mode, then the `__torch_function__` of the
     `overloaded` arguments. A binary operator that every one declines, or that raises a TypeError,
@@ -574,20 +568,6 @@ def _method_answer(name: str, instance: Any, args: tuple, kwargs: dict, overload
     if result is NotImplemented and not binary:
         raise _dispatch_failed(f"{package_name()}.Tensor.{name}", overloaded)
     return result
-
-
-class SubclassMethod:
-    """A Tensor method on a subclass: `x.name(...)` calls `__torch_function__(Tensor.name, ...)`."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
-            return getattr(_tensor, self.name)  # `Image.add is Tensor.add` (and `Image.__radd__ is Tensor.__radd__`)
-        return functools.partial(_call, self.name, instance)
 
 
 class SubclassProperty:
@@ -626,35 +606,37 @@ def _patched_on(value: Any) -> bool:
 
 
 @functools.cache
-def _dispatched_names() -> tuple[tuple[str, type], ...]:
-    """(name, descriptor class) for each Tensor attribute a subclass routes through the protocol."""
-    names: dict[str, type] = {}
+def _dispatched_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Tensor methods and operators that go through the protocol (`CheckedMethod`s once a class
+    overrides it), and the tensor-valued properties a subclass routes through it (`SubclassProperty`)."""
+    methods: dict[str, None] = {}
+    properties: dict[str, None] = {}
     for klass in reversed(_tensor.__mro__[:-1]):
         for name, value in vars(klass).items():
             if _patched_on(value):
                 continue
             if name in _OPERATORS:
-                names[name] = SubclassMethod
+                methods[name] = None
             elif name.startswith("_") or name in _NOT_DISPATCHED or isinstance(value, (staticmethod, classmethod)):
                 continue
             elif isinstance(value, property):
                 if name in _TENSOR_PROPERTIES:
-                    names[name] = SubclassProperty
+                    properties[name] = None
             elif callable(value) or hasattr(value, "__get__"):  # functions and the method-table rows
-                names[name] = SubclassMethod
-    return tuple(names.items())
+                methods[name] = None
+    return tuple(methods), tuple(properties)
 
 
 def prepare_subclass(cls: type) -> None:
-    """Give a new Tensor subclass whose `__torch_function__` is enabled the dispatching descriptors,
-    except for the names it (or a class between it and Tensor) defines itself."""
-    if not dispatches(cls) or any("_dispatching_descriptors" in vars(k) for k in cls.__mro__[1:]):
-        return  # opted out, or a base already has them (the protocol is checked again at each call)
+    """A new Tensor subclass whose `__torch_function__` is enabled: from now on Tensor's methods check
+    for it (`start_overriding`), and it gets the tensor-valued properties that dispatch, except for
+    the ones it (or a class between it and Tensor) defines itself."""
+    if not dispatches(cls):
+        return  # opted out (nn.Parameter, vmap's BatchedTensor)
     own = set().union(*(vars(k) for k in cls.__mro__[: cls.__mro__.index(_tensor)]))
-    for name, kind in _dispatched_names():
+    for name in _dispatched_names()[1]:
         if name not in own:
-            setattr(cls, name, kind(name))
-    cls._dispatching_descriptors = True  # type: ignore[attr-defined]
+            setattr(cls, name, SubclassProperty(name))
     start_overriding()
 
 
@@ -678,9 +660,8 @@ def start_overriding() -> None:
     if overriding:
         return
     overriding = True
-    for name, kind in _dispatched_names():
-        if kind is SubclassMethod:
-            setattr(_tensor, name, CheckedMethod(name, getattr(_tensor, name)))
+    for name in _dispatched_names()[0]:
+        setattr(_tensor, name, CheckedMethod(name, getattr(_tensor, name)))
 
 
 def _known_plain(args: tuple, kwargs: dict) -> bool:

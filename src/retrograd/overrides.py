@@ -149,11 +149,8 @@ def _namespaces() -> list[tuple[str, ModuleType]]:
 def _tensor_methods() -> list[Callable[..., Any]]:
     """What a Tensor subclass's `__torch_function__` receives for each method and tensor-valued
     property: `Tensor.add`, `Tensor.T.__get__`, ..."""
-    found = []
-    for name, _kind in _torch_function._dispatched_names():
-        value = _torch_function._static(name)
-        found.append(value.__get__ if isinstance(value, property) else getattr(Tensor, name))
-    return found
+    methods, properties = _torch_function._dispatched_names()
+    return [getattr(Tensor, name) for name in methods] + [_torch_function._static(name).__get__ for name in properties]
 
 
 @functools.cache
