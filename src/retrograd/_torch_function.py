@@ -17,16 +17,16 @@ that cost until such a class exists:
   a tensor-like further on is found when `func` cannot take it (`add(t, d)` raises, and the face
   then asks `d`'s class). The code inside retrograd calls the functions themselves, as PyTorch's
   C++ does.
-- A subclass's methods: when a subclass of Tensor is defined (`Tensor.__init_subclass__` calls
-  `prepare_subclass`), each Tensor method, operator and tensor-valued property the subclass does
-  not define itself gets a descriptor on the subclass that routes the call through the protocol;
-  only retrograd's own attributes do (a method a library patches onto Tensor, as fastai's
-  `set_meta`, stays plain Python, as in PyTorch).
-- A plain tensor's methods: from the moment such a class exists (`start_overriding`), Tensor's
-  methods and operators look at their arguments too (`t.add(image)`, `t - image`,
-  `mask.lt(proxy)`); before, they are the ops themselves, at no extra cost. A tensor-like that
-  no function has met yet is not noticed by a plain tensor's method: `t.add(d)` raises until
-  `retrograd.add(t, d)` or another function has seen `d`'s class (FX's proxies announce themselves).
+- Methods: Tensor's methods and operators are the ops themselves (no cost) until the first class
+  that overrides the protocol is defined (`Tensor.__init_subclass__` calls `prepare_subclass`) or
+  met, or a TorchFunctionMode is entered. Then (`start_overriding`) each becomes a `CheckedMethod`
+  that looks at `self` and its arguments: `image.add(1)`, `t.add(image)`, `t - image` and
+  `mask.lt(proxy)` go through the protocol, reported as PyTorch reports them. Only retrograd's own
+  attributes do (a method a library patches onto Tensor, as fastai's `set_meta`, stays plain
+  Python, as in PyTorch). A subclass itself gets only the tensor-valued properties (`T`, `data`,
+  ...), whose getters dispatch. A tensor-like that no function has met yet is not noticed by a
+  plain tensor's method: `t.add(d)` raises until `retrograd.add(t, d)` or another function has
+  seen `d`'s class (FX's proxies announce themselves).
 
 A class that sets `__torch_function__ = _disabled_torch_function_impl` (Parameter, vmap's batched
 tensors) takes part in neither. Python's conversions dispatch (`float(x)`, `len(x)`, `repr(x)`,
