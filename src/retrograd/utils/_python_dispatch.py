@@ -52,7 +52,7 @@ class TorchDispatchMode:
         raise NotImplementedError
 
     def __enter__(self) -> TorchDispatchMode:
-        raise NotImplementedError(_NO_DISPATCHER.format(name=type(self).__name__))
+        raise NotImplementedError(_NO_DISPATCHER.format(name=f"{type(self).__module__}.{type(self).__qualname__}"))
 
     def __exit__(self, *exc: object) -> None:
         return None
