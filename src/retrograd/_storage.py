@@ -169,6 +169,11 @@ class UntypedStorage:
     def __len__(self) -> int:
         return self.nbytes()
 
+    def __sizeof__(self) -> int:
+        # the object and its bytes, as PyTorch counts it: `sys.getsizeof(t.untyped_storage())` is how
+        # torchinfo sizes a model's input
+        return super().__sizeof__() + self.nbytes()
+
     def element_size(self) -> int:
         """1: an untyped storage is made of bytes."""
         return 1

@@ -69,6 +69,10 @@ class TypedStorage:
         warn_removal()
         return self._untyped.nbytes()
 
+    def __sizeof__(self) -> int:
+        warn_removal()
+        return super().__sizeof__() + self._untyped.nbytes()
+
     def data_ptr(self) -> int:
         """The address of the first element (shared by a tensor and its views)."""
         warn_removal()

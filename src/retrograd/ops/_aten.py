@@ -14,12 +14,33 @@ from collections.abc import Callable
 from typing import Any
 
 from ..tensor import Tensor
+from .fused import conv as _conv
 
 __all__: list[str] = []  # internal: nothing here is an op
 
 
 def _slice(t: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> Tensor:
     return t[(slice(None),) * (dim % max(t.dim(), 1)) + (slice(start, end, step),)]
+
+
+def _convolution(
+    x: Tensor, w: Tensor, b: Tensor | None, stride: Any, padding: Any, dilation: Any, transposed: bool,
+    output_padding: Any, groups: int, *cudnn_flags: Any,
+) -> Tensor:
+    """aten.convolution (and aten._convolution, whose cuDNN flags change nothing): (N, C, *S) inputs only."""
+    nd = w.dim() - 2
+    stride, dilation = _conv.expand_param(stride, nd, "stride"), _conv.expand_param(dilation, nd, "dilation")
+    pad = _conv.expand_param(padding, nd, "padding")
+    pads = tuple((p, p) for p in pad)
+    _conv.check_conv_args(x, w, b, stride, pads, dilation, groups, transposed)
+    if not transposed:
+        return _conv.conv(x, w, b, stride, pads, dilation, groups)
+    out_pad = _conv.expand_param(output_padding, nd, "output_padding")
+    spatial = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+        for n, s, p, d, k, op in zip(x.shape[2:], stride, pad, dilation, w.shape[2:], out_pad)
+    )
+    return _conv.conv_transpose(x, w, b, stride, pads, dilation, groups, spatial)
 
 
 # ATen operators that are not retrograd functions or Tensor methods under the same name
@@ -30,6 +51,8 @@ _ATEN_ONLY: dict[str, Callable[..., Any]] = {
     "slice": _slice,
     "index": lambda t, indices: t[tuple(indices)],
     "_local_scalar_dense": lambda t: t.item(),
+    "convolution": _convolution,
+    "_convolution": _convolution,
 }
 
 

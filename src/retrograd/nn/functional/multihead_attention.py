@@ -187,15 +187,20 @@ def _project(query: Tensor, key: Tensor, value: Tensor, in_proj_weight: Tensor |
 
 def _weighted(q: Tensor, k: Tensor, v: Tensor, attn_mask: Tensor | None, dropout_p: float) -> tuple[Tensor, Tensor]:
     """softmax(q kᵀ/√E + mask) and its product with v, for (B, L, E) q and (B, S, E) k, v."""
+    # torch.bmm, torch.baddbmm and F.softmax are looked up when called, as PyTorch's code does, so
+    # a patched one runs here too (ptflops counts attention's products and softmax by patching them)
+    from ... import baddbmm, bmm
+    from . import softmax
+
     q_scaled = q * math.sqrt(1.0 / float(q.shape[-1]))
     kt = k.transpose(-2, -1)
-    scores = ops.bmm(q_scaled, kt) if attn_mask is None else ops.baddbmm(attn_mask, q_scaled, kt)
-    weights = ops.softmax(scores, -1)
+    scores = bmm(q_scaled, kt) if attn_mask is None else baddbmm(attn_mask, q_scaled, kt)
+    weights = softmax(scores, dim=-1)
     if dropout_p > 0.0:
         from .dropouts import dropout
 
         weights = dropout(weights, p=dropout_p)
-    return ops.bmm(weights, v), weights
+    return bmm(weights, v), weights
 
 
 def _attend(q: Tensor, k: Tensor, v: Tensor, attn_mask: Tensor | None, dropout_p: float, is_causal: bool,

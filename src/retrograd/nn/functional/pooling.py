@@ -628,19 +628,20 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_ind
 def _lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
     """(Σ x^p over each window)^(1/p): the average pool of x^p, times the window size, to the 1/p."""
     from ... import ops as _ops
+    from .. import functional as F  # the pools and relu as PyTorch calls them, patched ones included
 
     kernel = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
     if math.isinf(norm_type):  # the limits, as PyTorch computes them: the largest (smallest) |x| of a window
-        biggest = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
+        biggest = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[nd - 1]
         window_stride = stride if stride is not None else kernel_size
         if norm_type > 0:
             return biggest(input.abs(), kernel_size, window_stride, 0, 1, ceil_mode)
         return -biggest(-input.abs(), kernel_size, window_stride, 0, 1, ceil_mode)
-    avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    avg = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[nd - 1]
     pooled = avg(input.pow(norm_type), kernel_size, stride if stride is not None else kernel_size, 0, ceil_mode)
     # sign · relu(|·|) keeps the rounding negatives of the average at zero, as PyTorch does
     window = int(np.prod(kernel))
-    return (_ops.sign(pooled) * _ops.relu(_ops.abs(pooled))).mul(window).pow(1.0 / norm_type)
+    return (_ops.sign(pooled) * F.relu(_ops.abs(pooled))).mul(window).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input: Tensor, norm_type: int | float, kernel_size: int, stride: Any = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...tensor import Tensor
-from ..functional import pooling as P
+from .. import functional as F
 from .module import Module
 
 __all__ = [
@@ -20,7 +20,9 @@ __all__ = [
 
 
 class _MaxPoolNd(Module):
-    _fn = staticmethod(P.max_pool2d)
+    # the name of the `F` function a forward runs, looked up at call time as PyTorch's modules do,
+    # so a patched `torch.nn.functional.max_pool2d` (ptflops' FLOP counting) runs for the module too
+    _fn = "max_pool2d"
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
@@ -33,8 +35,8 @@ class _MaxPoolNd(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Any:
-        return self._fn(input, self.kernel_size, self.stride, self.padding, self.dilation, ceil_mode=self.ceil_mode,
-                        return_indices=self.return_indices)
+        return getattr(F, self._fn)(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                                    ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -66,7 +68,7 @@ class MaxPool1d(_MaxPoolNd):
         (tensor([[[1., 3., 5., 7.]]]), tensor([[[1, 3, 5, 7]]]))
     """
 
-    _fn = staticmethod(P.max_pool1d)
+    _fn = "max_pool1d"
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -93,7 +95,7 @@ class MaxPool2d(_MaxPoolNd):
                   [13., 15.]]]])
     """
 
-    _fn = staticmethod(P.max_pool2d)
+    _fn = "max_pool2d"
 
 
 class MaxPool3d(_MaxPoolNd):
@@ -119,7 +121,7 @@ class MaxPool3d(_MaxPoolNd):
         retrograd.Size([1, 1, 2, 2, 2])
     """
 
-    _fn = staticmethod(P.max_pool3d)
+    _fn = "max_pool3d"
 
 
 class _AvgPoolNd(Module):
@@ -161,7 +163,7 @@ class AvgPool1d(_AvgPoolNd):
         self.count_include_pad = count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
-        return P.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
 
 
@@ -170,7 +172,7 @@ def _single(value: Any) -> tuple:
 
 
 class _AvgPool(_AvgPoolNd):
-    _fn = staticmethod(P.avg_pool2d)
+    _fn = "avg_pool2d"
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True, divisor_override: int | None = None) -> None:
@@ -183,8 +185,8 @@ class _AvgPool(_AvgPoolNd):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._fn(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
-                        self.divisor_override)
+        return getattr(F, self._fn)(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                                    self.count_include_pad, self.divisor_override)
 
 
 class AvgPool2d(_AvgPool):
@@ -211,7 +213,7 @@ class AvgPool2d(_AvgPool):
                   [10.5000, 12.5000]]]])
     """
 
-    _fn = staticmethod(P.avg_pool2d)
+    _fn = "avg_pool2d"
 
 
 class AvgPool3d(_AvgPool):
@@ -237,18 +239,18 @@ class AvgPool3d(_AvgPool):
         retrograd.Size([1, 1, 2, 2, 2])
     """
 
-    _fn = staticmethod(P.avg_pool3d)
+    _fn = "avg_pool3d"
 
 
 class _AdaptiveAvg(Module):
-    _fn = staticmethod(P.adaptive_avg_pool2d)
+    _fn = "adaptive_avg_pool2d"
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return self._fn(input, self.output_size)
+        return getattr(F, self._fn)(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -273,7 +275,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvg):
         tensor([[[1.0000, 3.5000, 6.0000]]])
     """
 
-    _fn = staticmethod(P.adaptive_avg_pool1d)
+    _fn = "adaptive_avg_pool1d"
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvg):
@@ -296,7 +298,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvg):
                   [10.5000, 12.5000]]]])
     """
 
-    _fn = staticmethod(P.adaptive_avg_pool2d)
+    _fn = "adaptive_avg_pool2d"
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvg):
@@ -318,11 +320,11 @@ class AdaptiveAvgPool3d(_AdaptiveAvg):
         retrograd.Size([1, 1, 2, 2, 2])
     """
 
-    _fn = staticmethod(P.adaptive_avg_pool3d)
+    _fn = "adaptive_avg_pool3d"
 
 
 class _AdaptiveMax(Module):
-    _fn = staticmethod(P.adaptive_max_pool2d)
+    _fn = "adaptive_max_pool2d"
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__()
@@ -330,7 +332,7 @@ class _AdaptiveMax(Module):
         self.return_indices = return_indices
 
     def forward(self, input: Tensor) -> Any:
-        return self._fn(input, self.output_size, self.return_indices)
+        return getattr(F, self._fn)(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -358,7 +360,7 @@ class AdaptiveMaxPool1d(_AdaptiveMax):
         (tensor([[[3., 7.]]]), tensor([[[3, 7]]]))
     """
 
-    _fn = staticmethod(P.adaptive_max_pool1d)
+    _fn = "adaptive_max_pool1d"
 
 
 class AdaptiveMaxPool2d(_AdaptiveMax):
@@ -382,7 +384,7 @@ class AdaptiveMaxPool2d(_AdaptiveMax):
                   [13., 15.]]]])
     """
 
-    _fn = staticmethod(P.adaptive_max_pool2d)
+    _fn = "adaptive_max_pool2d"
 
 
 class AdaptiveMaxPool3d(_AdaptiveMax):
@@ -405,7 +407,7 @@ class AdaptiveMaxPool3d(_AdaptiveMax):
         retrograd.Size([1, 1, 2, 2, 2])
     """
 
-    _fn = staticmethod(P.adaptive_max_pool3d)
+    _fn = "adaptive_max_pool3d"
 
 
 class _LPPoolNd(Module):
@@ -418,7 +420,7 @@ class _LPPoolNd(Module):
         self.norm_type, self.kernel_size, self.stride, self.ceil_mode = norm_type, kernel_size, stride, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        return getattr(P, self._fn)(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+        return getattr(F, self._fn)(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
     def extra_repr(self) -> str:
         return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
