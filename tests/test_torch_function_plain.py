@@ -182,3 +182,48 @@ def test_a_tensor_like_met_past_the_first_argument_vs_torch(tmp_path):
 
 def test_methods_stay_unwrapped_until_a_class_overrides(tmp_path):
     assert _run(tmp_path, _NOTHING_OVERRIDES, "-m", "retrograd", "run") == ["False add __getitem__"]
+
+
+def _warning_lines(lib):
+    """The file and line each warning names, for methods and factories that warn with a fixed stack
+    level, once a subclass exists (their calls then pass through the protocol's checks)."""
+    import warnings
+
+    class Marked(lib.Tensor):  # (defining it turns on the checks of plain tensors' methods)
+        pass
+
+    t = lib.ones(3, 4)
+    x = lib.ones(2, requires_grad=True)
+    calls = [
+        lambda: t.new_tensor(t),
+        lambda: lib.tensor(t),
+        lambda: t.resize(12),
+        lambda: t.resize_as(lib.ones(12)),
+        lambda: lib.asarray(lib.ones(2, requires_grad=True)),
+    ]
+    seen = []
+    for call in calls:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        seen.append([(os.path.basename(w.filename), w.lineno == call.__code__.co_firstlineno) for w in caught])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (x * x).sum().backward(create_graph=True)  # (PyTorch names its autograd/graph.py here)
+    seen.append(sorted({os.path.basename(w.filename) for w in caught}))
+    return seen, Marked
+
+
+def test_fixed_level_warnings_name_the_callers_line_past_the_checks():
+    from retrograd.ops import from_data
+
+    from_data._asarray_warned[0] = False  # (asarray's warning comes once per process)
+    seen, _ = _warning_lines(retrograd)
+    here = os.path.basename(__file__)
+    assert seen[:5] == [[(here, True)]] * 5
+    assert seen[5] in ([], [here])  # PyTorch warns once per process
+
+
+def test_fixed_level_warnings_name_the_callers_line_past_the_checks_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _warning_lines(retrograd)[0][:4] == _warning_lines(torch)[0][:4]

@@ -29,14 +29,15 @@ def user_stacklevel() -> int:
     return level
 
 
-# The `__torch_function__` check each public function makes (`_torch_function.public_function`): a
-# frame PyTorch's functions do not have, so a fixed stacklevel does not count it.
-_PUBLIC_FACE = (os.path.join(_PACKAGE_DIR, "_torch_function.py"), "public")
+# The `__torch_function__` checks (`_torch_function.py`): each public function's face, and each Tensor
+# method's `CheckedMethod` once a subclass, tensor-like or mode exists; frames PyTorch's C++ functions
+# and methods do not have, so a fixed stacklevel does not count them.
+_PROTOCOL_FILE = os.path.join(_PACKAGE_DIR, "_torch_function.py")
 
 
 def frames_up(stacklevel: int) -> int:
     """`warnings.warn`'s stacklevel, from its caller, for the frame `stacklevel` frames up (1: the
-    caller itself), not counting the public functions' `__torch_function__` checks.
+    caller itself), not counting the `__torch_function__` checks of public functions and methods.
 
     For warnings written with PyTorch's fixed stack levels (`F.softmax(..., _stacklevel=3)`): with
     the check between a function and its caller, `stacklevel=3` would name retrograd's own line.
@@ -46,7 +47,7 @@ def frames_up(stacklevel: int) -> int:
     while counted < stacklevel and frame.f_back is not None:
         frame = frame.f_back
         level += 1
-        if (frame.f_code.co_filename, frame.f_code.co_name) != _PUBLIC_FACE:
+        if frame.f_code.co_filename != _PROTOCOL_FILE:
             counted += 1
     return level
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import _op_method, _storage, _typed_storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
+from ._user_frames import frames_up
 from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
@@ -1597,7 +1598,7 @@ class TensorMethods:
             tensor([[0, 1],
                     [2, 3]])
         """
-        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=frames_up(2))
         return _autograd_resize(self, sizes)
 
     def resize_as(self, tensor: Tensor) -> Tensor:
@@ -1616,7 +1617,7 @@ class TensorMethods:
             ...     retrograd.arange(4).resize_as(retrograd.zeros(2, 2)).shape
             retrograd.Size([2, 2])
         """
-        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=frames_up(2))
         return _autograd_resize(self, tuple(tensor.shape))
 
     def share_memory_(self) -> Tensor:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 
+from .._user_frames import frames_up
 from ..backend import namespace
 from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
@@ -605,7 +606,7 @@ def backward(
         retain_graph = create_graph
     if create_graph and not _warned["create_graph"]:  # PyTorch warns once per process
         _warned["create_graph"] = True
-        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=frames_up(3))
     roots = _roots(outputs)
     if inputs is not None:
         inputs = _as_inputs(inputs)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._storage import UntypedStorage
-from .._user_frames import warn_once
+from .._user_frames import frames_up, warn_once
 from ..backend import as_device
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
@@ -140,7 +140,7 @@ def copy_construct_warning(instead_of: str, stacklevel: int = 3) -> None:
         "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
         f"sourceTensor.detach().clone().requires_grad_(True), rather than {instead_of}.",
         UserWarning,
-        stacklevel=stacklevel,
+        stacklevel=frames_up(stacklevel),
     )
 
 
@@ -381,7 +381,7 @@ def asarray(
             warnings.warn(
                 "torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of False. "
                 "Pass requires_grad=False explicitly to get the old behavior and silence this warning.",
-                UserWarning, stacklevel=2,
+                UserWarning, stacklevel=frames_up(2),
             )
     elif result.requires_grad != requires_grad:
         # PyTorch's: a leaf (obj itself included) is switched, a tensor in a graph detached from it
