@@ -227,3 +227,31 @@ def test_fixed_level_warnings_name_the_callers_line_past_the_checks():
 def test_fixed_level_warnings_name_the_callers_line_past_the_checks_vs_torch():
     torch = pytest.importorskip("torch")
     assert _warning_lines(retrograd)[0][:4] == _warning_lines(torch)[0][:4]
+
+
+def _keywords_seen(lib):
+    """What a handler receives as `kwargs` for operators and methods without keywords: `{}` for the ones
+    PyTorch writes in Python (`1 - s`, `s ** 2`, `len(s)`), None for its C++ ones (`s + 1`, `-s`)."""
+    Recorded = _recording(lib)
+    s = lib.ones(2, 2).as_subclass(Recorded)
+    i = lib.ones(2, dtype=lib.long).as_subclass(Recorded)
+    cases = [
+        lambda: 1 - s, lambda: 1 / s, lambda: s // 2, lambda: 2 // s, lambda: s**2, lambda: 2**s, lambda: 2 % s,
+        lambda: 2 << i, lambda: len(s), lambda: 1.0 in s, lambda: s.unflatten(0, (1, 2)),
+        lambda: s + 1, lambda: 2 * s, lambda: -s, lambda: s.sum(),
+    ]  # fmt: skip
+    seen = []
+    for case in cases:
+        Recorded.calls.clear()
+        case()
+        seen.append(Recorded.calls[0][1])
+    return seen
+
+
+def test_pythons_methods_hand_an_empty_kwargs_dict():
+    assert _keywords_seen(retrograd) == [[]] * 11 + [None] * 4
+
+
+def test_pythons_methods_hand_an_empty_kwargs_dict_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _keywords_seen(retrograd) == _keywords_seen(torch)
