@@ -255,3 +255,44 @@ def test_pythons_methods_hand_an_empty_kwargs_dict():
 def test_pythons_methods_hand_an_empty_kwargs_dict_vs_torch():
     torch = pytest.importorskip("torch")
     assert _keywords_seen(retrograd) == _keywords_seen(torch)
+
+
+def _with_arrays(lib):
+    """A tensor meets a NumPy array through Python's operators once a subclass exists (the operators
+    are then checked methods): PyTorch's operators refuse the array, so NumPy computes `t + a`."""
+    import warnings
+
+    import numpy as np
+
+    class Marked(lib.Tensor):  # (defining it turns on the checks of plain tensors' methods)
+        pass
+
+    t = lib.ones(2)
+    cases = {
+        "t + a0": lambda: t + np.array(1.0), "t * a": lambda: t * np.ones(2), "t @ a": lambda: t @ np.ones(2),
+        "a * t": lambda: np.ones(2) * t, "a - t": lambda: np.ones(2) - t, "t < a": lambda: t < np.ones(2),
+    }  # fmt: skip
+    seen = {}
+    for name, case in cases.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # (NumPy 2's note on __array_wrap__)
+                result = case()
+            seen[name] = (type(result).__name__, str(result.dtype).partition(".")[2])
+        except TypeError as error:
+            seen[name] = str(error).partition(":")[0]
+    return seen, Marked
+
+
+def test_operators_leave_an_array_operand_to_numpy_past_the_checks():
+    seen, _ = _with_arrays(retrograd)
+    assert seen == {
+        "t + a0": ("Tensor", "float64"), "t * a": ("Tensor", "float64"), "t @ a": ("Tensor", "float64"),
+        "a * t": "unsupported operand type(s) for *", "a - t": "unsupported operand type(s) for -",
+        "t < a": "'<' not supported between instances of 'Tensor' and 'numpy.ndarray'",
+    }  # fmt: skip
+
+
+def test_operators_leave_an_array_operand_to_numpy_past_the_checks_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _with_arrays(retrograd)[0] == _with_arrays(torch)[0]

@@ -35,6 +35,14 @@ def user_stacklevel() -> int:
 _PROTOCOL_FILE = os.path.join(_PACKAGE_DIR, "_torch_function.py")
 
 
+def past_checks(frame: FrameType) -> FrameType:
+    """`frame`, or the first frame above it that is not one of the `__torch_function__` checks: the
+    code that called a Tensor method or public function whose `CheckedMethod` or face is in between."""
+    while frame.f_code.co_filename == _PROTOCOL_FILE and frame.f_back is not None:
+        frame = frame.f_back
+    return frame
+
+
 def frames_up(stacklevel: int) -> int:
     """`warnings.warn`'s stacklevel, from its caller, for the frame `stacklevel` frames up (1: the
     caller itself), not counting the `__torch_function__` checks of public functions and methods.
