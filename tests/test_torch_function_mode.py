@@ -211,3 +211,71 @@ def test_functional_calls_pass_defaults_by_keyword():
 def test_functional_calls_pass_defaults_by_keyword_vs_torch():
     torch = pytest.importorskip("torch")
     assert _functional_arguments(retrograd) == _functional_arguments(torch)
+def _empty_init(lib):
+    """Lightning's `_EmptyInit` idiom: a mode that returns the tensor of every `torch.nn.init` call it
+    sees, so building a model neither initialises its weights nor draws from the generator."""
+
+    class Fills(lib.overrides.TorchFunctionMode):  # the initialisers and fills seen, and which are nn.init's
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            name = getattr(func, "__name__", "")
+            if name.endswith("_") and not name.startswith("_"):
+                self.calls.append((name, getattr(func, "__module__", "").endswith("nn.init")))
+            return func(*args, **(kwargs or {}))
+
+    class EmptyInit(lib.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if getattr(func, "__module__", None) == lib.__name__ + ".nn.init":
+                return kwargs["tensor"] if "tensor" in kwargs else args[0]
+            return func(*args, **kwargs)
+
+    lib.manual_seed(0)
+    with EmptyInit():
+        lin = lib.nn.Linear(3, 2)
+        lin.weight.data.fill_(0.5)  # (the program loads its weights afterwards)
+    after = lib.rand(1).item()  # the generator has not moved: the first draw after the seed
+    lib.manual_seed(0)
+    first = lib.rand(1).item()
+    w = lib.empty(2, 2)
+    with Fills() as mode:
+        lib.nn.init.uniform_(w), lib.nn.init.normal_(w), lib.nn.init.constant_(w, 1.0)
+        lib.nn.init.kaiming_uniform_(w), lib.nn.init.xavier_uniform_(w), lib.nn.init.kaiming_normal_(w)
+        lib.nn.init.zeros_(w)
+    module = lib.nn.init.uniform_.__module__.partition(".")[2]
+    return [after == first, lin.weight.tolist(), mode.calls, module]
+
+
+def test_a_mode_sees_the_four_dispatching_initialisers():
+    same_draw, weight, calls, module = _empty_init(retrograd)
+    assert same_draw and weight == [[0.5] * 3] * 2
+    assert calls == [
+        ("uniform_", True), ("normal_", True), ("constant_", True), ("kaiming_uniform_", True),
+        ("uniform_", False), ("normal_", False), ("zero_", False),  # the others fill through Tensor's methods
+    ]  # fmt: skip
+    assert module == "nn.init"
+
+
+def test_a_mode_sees_the_four_dispatching_initialisers_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _empty_init(retrograd) == _empty_init(torch)
+
+
+def _conjugate_transposes(lib):
+    Log = _logging_mode(lib)
+    z = lib.tensor([[1 + 1j, 2.0]])
+    with Log() as mode:
+        h, mh = z.H, z.mH
+    return [c for c in mode.calls if c != "__get__"], h.tolist(), mh.tolist()  # (PyTorch's property gets)
+
+
+def test_conjugate_transpose_properties_make_no_inner_calls():
+    assert _conjugate_transposes(retrograd) == ([], [[1 - 1j], [2 - 0j]], [[1 - 1j], [2 - 0j]])
+
+
+def test_conjugate_transpose_properties_make_no_inner_calls_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _conjugate_transposes(retrograd) == _conjugate_transposes(torch)

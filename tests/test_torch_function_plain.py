@@ -270,3 +270,115 @@ def test_a_subclass_holds_only_its_own_names_and_the_tensor_properties():
     public = sorted(n for n in vars(Plain) if not n.startswith("__"))
     assert public == ["H", "T", "data", "imag", "mH", "mT", "own", "real"]
     assert Plain.add is retrograd.Tensor.add and Plain.__radd__ is retrograd.Tensor.__radd__
+def _warning_lines(lib):
+    """The file and line each warning names, for methods and factories that warn with a fixed stack
+    level, once a subclass exists (their calls then pass through the protocol's checks)."""
+    import warnings
+
+    class Marked(lib.Tensor):  # (defining it turns on the checks of plain tensors' methods)
+        pass
+
+    t = lib.ones(3, 4)
+    x = lib.ones(2, requires_grad=True)
+    calls = [
+        lambda: t.new_tensor(t),
+        lambda: lib.tensor(t),
+        lambda: t.resize(12),
+        lambda: t.resize_as(lib.ones(12)),
+        lambda: lib.asarray(lib.ones(2, requires_grad=True)),
+    ]
+    seen = []
+    for call in calls:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        seen.append([(os.path.basename(w.filename), w.lineno == call.__code__.co_firstlineno) for w in caught])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (x * x).sum().backward(create_graph=True)  # (PyTorch names its autograd/graph.py here)
+    seen.append(sorted({os.path.basename(w.filename) for w in caught}))
+    return seen, Marked
+
+
+def test_fixed_level_warnings_name_the_callers_line_past_the_checks():
+    from retrograd.ops import from_data
+
+    from_data._asarray_warned[0] = False  # (asarray's warning comes once per process)
+    seen, _ = _warning_lines(retrograd)
+    here = os.path.basename(__file__)
+    assert seen[:5] == [[(here, True)]] * 5
+    assert seen[5] in ([], [here])  # PyTorch warns once per process
+
+
+def test_fixed_level_warnings_name_the_callers_line_past_the_checks_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _warning_lines(retrograd)[0][:4] == _warning_lines(torch)[0][:4]
+
+
+def _keywords_seen(lib):
+    """What a handler receives as `kwargs` for operators and methods without keywords: `{}` for the ones
+    PyTorch writes in Python (`1 - s`, `s ** 2`, `len(s)`), None for its C++ ones (`s + 1`, `-s`)."""
+    Recorded = _recording(lib)
+    s = lib.ones(2, 2).as_subclass(Recorded)
+    i = lib.ones(2, dtype=lib.long).as_subclass(Recorded)
+    cases = [
+        lambda: 1 - s, lambda: 1 / s, lambda: s // 2, lambda: 2 // s, lambda: s**2, lambda: 2**s, lambda: 2 % s,
+        lambda: 2 << i, lambda: len(s), lambda: 1.0 in s, lambda: s.unflatten(0, (1, 2)),
+        lambda: s + 1, lambda: 2 * s, lambda: -s, lambda: s.sum(),
+    ]  # fmt: skip
+    seen = []
+    for case in cases:
+        Recorded.calls.clear()
+        case()
+        seen.append(Recorded.calls[0][1])
+    return seen
+
+
+def test_pythons_methods_hand_an_empty_kwargs_dict():
+    assert _keywords_seen(retrograd) == [[]] * 11 + [None] * 4
+
+
+def test_pythons_methods_hand_an_empty_kwargs_dict_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _keywords_seen(retrograd) == _keywords_seen(torch)
+
+
+def _with_arrays(lib):
+    """A tensor meets a NumPy array through Python's operators once a subclass exists (the operators
+    are then checked methods): PyTorch's operators refuse the array, so NumPy computes `t + a`."""
+    import warnings
+
+    import numpy as np
+
+    class Marked(lib.Tensor):  # (defining it turns on the checks of plain tensors' methods)
+        pass
+
+    t = lib.ones(2)
+    cases = {
+        "t + a0": lambda: t + np.array(1.0), "t * a": lambda: t * np.ones(2), "t @ a": lambda: t @ np.ones(2),
+        "a * t": lambda: np.ones(2) * t, "a - t": lambda: np.ones(2) - t, "t < a": lambda: t < np.ones(2),
+    }  # fmt: skip
+    seen = {}
+    for name, case in cases.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # (NumPy 2's note on __array_wrap__)
+                result = case()
+            seen[name] = (type(result).__name__, str(result.dtype).partition(".")[2])
+        except TypeError as error:
+            seen[name] = str(error).partition(":")[0]
+    return seen, Marked
+
+
+def test_operators_leave_an_array_operand_to_numpy_past_the_checks():
+    seen, _ = _with_arrays(retrograd)
+    assert seen == {
+        "t + a0": ("Tensor", "float64"), "t * a": ("Tensor", "float64"), "t @ a": ("Tensor", "float64"),
+        "a * t": "unsupported operand type(s) for *", "a - t": "unsupported operand type(s) for -",
+        "t < a": "'<' not supported between instances of 'Tensor' and 'numpy.ndarray'",
+    }  # fmt: skip
+
+
+def test_operators_leave_an_array_operand_to_numpy_past_the_checks_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _with_arrays(retrograd)[0] == _with_arrays(torch)[0]

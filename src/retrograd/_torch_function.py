@@ -550,17 +550,26 @@ def _reported(name: str) -> Callable[..., Any]:
     return getattr(_tensor, name if reported is None or not hasattr(_tensor, reported) else reported)
 
 
+# The methods PyTorch writes in Python (torch/_tensor.py), whose `handle_torch_function` hands a handler
+# `kwargs={}` where its C++ methods hand None.
+_PYTHON_METHODS = frozenset({
+    "__rsub__", "__rtruediv__", "__rdiv__", "__floordiv__", "__rfloordiv__", "__pow__", "__rpow__", "__rmod__",
+    "__rlshift__", "__rrshift__", "__rmatmul__", "__len__", "__contains__", "__reversed__", "unflatten",
+})  # fmt: skip
+
+
 def _method_answer(name: str, instance: Any, args: tuple, kwargs: dict, overloaded: list[Any]) -> Any:
     """Tensor method `name` called through the innermost mode, then the `__torch_function__` of the
     `overloaded` arguments. A binary operator that every one declines, or that raises a TypeError,
     gives NotImplemented (PyTorch's operators turn one into the other), so Python tries the reflected one."""
     func, binary = _reported(name), name in _BINARY
+    keywords = kwargs if name in _PYTHON_METHODS else kwargs or None
     try:
         result = NotImplemented
         if STATE.modes:
-            result = _through_mode(func, overloaded, (instance, *args), kwargs or None)
+            result = _through_mode(func, overloaded, (instance, *args), keywords)
         if result is NotImplemented and overloaded:
-            result = _first_answer(overloaded, func, (instance, *args), kwargs or None)
+            result = _first_answer(overloaded, func, (instance, *args), keywords)
     except TypeError:
         if binary:
             return NotImplemented

@@ -29,15 +29,23 @@ def user_stacklevel() -> int:
     return level
 
 
-# The `__torch_function__` checks, frames PyTorch's functions and methods do not have, so a fixed
-# stacklevel does not count them: each public function's face (`_torch_function.public_function`)
-# and, once a class overrides the protocol, each Tensor method's (`_torch_function.CheckedMethod`).
-_CHECKS = frozenset((os.path.join(_PACKAGE_DIR, "_torch_function.py"), name) for name in ("public", "__call__"))
+# The `__torch_function__` checks (`_torch_function.py`): each public function's face, and each Tensor
+# method's `CheckedMethod` once a subclass, tensor-like or mode exists; frames PyTorch's C++ functions
+# and methods do not have, so a fixed stacklevel does not count them.
+_PROTOCOL_FILE = os.path.join(_PACKAGE_DIR, "_torch_function.py")
+
+
+def past_checks(frame: FrameType) -> FrameType:
+    """`frame`, or the first frame above it that is not one of the `__torch_function__` checks: the
+    code that called a Tensor method or public function whose `CheckedMethod` or face is in between."""
+    while frame.f_code.co_filename == _PROTOCOL_FILE and frame.f_back is not None:
+        frame = frame.f_back
+    return frame
 
 
 def frames_up(stacklevel: int) -> int:
     """`warnings.warn`'s stacklevel, from its caller, for the frame `stacklevel` frames up (1: the
-    caller itself), not counting the `__torch_function__` checks of public functions and Tensor methods.
+    caller itself), not counting the `__torch_function__` checks of public functions and methods.
 
     For warnings written with PyTorch's fixed stack levels (`F.softmax(..., _stacklevel=3)`): with
     the check between a function and its caller, `stacklevel=3` would name retrograd's own line.
@@ -47,7 +55,7 @@ def frames_up(stacklevel: int) -> int:
     while counted < stacklevel and frame.f_back is not None:
         frame = frame.f_back
         level += 1
-        if (frame.f_code.co_filename, frame.f_code.co_name) not in _CHECKS:
+        if frame.f_code.co_filename != _PROTOCOL_FILE:
             counted += 1
     return level
 

@@ -906,8 +906,8 @@ class Tensor(TensorMethods):
         """
         if self._data.ndim == 0:  # deprecated, the conjugate (PyTorch's warning names H, not T)
             warn_once("H: 0-d", "Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
-            return self.conj()
-        return self.T.conj()
+            return _methods._ops.conj(self)
+        return _methods._ops.conj(self.T)
 
     @property
     def mH(self) -> Tensor:
@@ -930,9 +930,9 @@ class Tensor(TensorMethods):
         if self._data.ndim < 2:
             if self._data.ndim == 0:  # deprecated, the conjugate, as in PyTorch
                 warn_once("mH: 0-d", "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
-                return self.conj()
+                return _methods._ops.conj(self)
             raise _not_matrices(self, "mH")
-        return self.mT.conj()
+        return _methods._ops.conj(self.mT)
 
     @property
     def real(self) -> Tensor:

@@ -12,7 +12,9 @@ import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .. import _display_name, _missing, _torch_function, ops
+from .. import _missing, ops
+from .._display_name import public_function as name_in_package
+from .._torch_function import handle_torch_function, has_torch_function
 from ..engine.grad_mode import no_grad
 from ..linalg import qr
 from ..tensor import Tensor
@@ -121,10 +123,9 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
         tensor([[-0.0075,  0.5364, -0.8230],
                 [-0.7359, -0.3852,  0.2682]])
     """
-    if _torch_function.has_torch_function((tensor,)):  # as PyTorch's: every argument by keyword
-        return _torch_function.handle_torch_function(uniform_, (tensor,), tensor=tensor, a=a, b=b, generator=generator)
-    with no_grad():
-        return tensor.uniform_(a, b, generator=generator)
+    if has_torch_function((tensor,)):  # a mode sees the call (Lightning's `_EmptyInit` skips it)
+        return handle_torch_function(uniform_, (tensor,), tensor=tensor, a=a, b=b, generator=generator)
+    return _fill_uniform(tensor, a, b, generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
@@ -145,10 +146,21 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
         tensor([[1.1541, 0.9707, 0.7821],
                 [1.0568, 0.8915, 0.8601]])
     """
-    if _torch_function.has_torch_function((tensor,)):
-        return _torch_function.handle_torch_function(
-            normal_, (tensor,), tensor=tensor, mean=mean, std=std, generator=generator
-        )
+    if has_torch_function((tensor,)):
+        return handle_torch_function(normal_, (tensor,), tensor=tensor, mean=mean, std=std, generator=generator)
+    return _fill_normal(tensor, mean, std, generator)
+
+
+# PyTorch's four initialisers above (and `kaiming_uniform_`) go through `__torch_function__`; the others
+# fill the tensor directly, so a mode sees their `Tensor.uniform_`/`Tensor.normal_` calls, not `init.*`.
+
+
+def _fill_uniform(tensor: Tensor, a: float, b: float, generator: Any) -> Tensor:
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
+
+
+def _fill_normal(tensor: Tensor, mean: float, std: float, generator: Any) -> Tensor:
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -168,8 +180,8 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         tensor([[0.5000, 0.5000],
                 [0.5000, 0.5000]])
     """
-    if _torch_function.has_torch_function((tensor,)):
-        return _torch_function.handle_torch_function(constant_, (tensor,), tensor=tensor, val=val)
+    if has_torch_function((tensor,)):
+        return handle_torch_function(constant_, (tensor,), tensor=tensor, val=val)
     with no_grad():
         return tensor.fill_(val)
 
@@ -287,7 +299,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = math.sqrt(3.0) * (gain * math.sqrt(2.0 / float(fan_in + fan_out)))  # PyTorch's rounding
-    return uniform_(tensor, -a, a, generator)
+    return _fill_uniform(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -308,7 +320,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
                 [ 0.3595, -0.6859, -0.8845]])
     """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
+    return _fill_normal(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def _warn_zero_elements() -> None:
@@ -341,8 +353,8 @@ def kaiming_uniform_(
         >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 100) ** 0.5)
         True
     """
-    if _torch_function.has_torch_function((tensor,)):
-        return _torch_function.handle_torch_function(
+    if has_torch_function((tensor,)):
+        return handle_torch_function(
             kaiming_uniform_, (tensor,), tensor=tensor, a=a, mode=mode, nonlinearity=nonlinearity, generator=generator
         )
     if 0 in tensor.shape:
@@ -350,7 +362,7 @@ def kaiming_uniform_(
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
     bound = math.sqrt(3.0) * std  # PyTorch's rounding of gain·√(3 / fan)
-    return uniform_(tensor, -bound, bound, generator)
+    return _fill_uniform(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
@@ -382,7 +394,7 @@ def kaiming_normal_(
         _warn_zero_elements()
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
-    return normal_(tensor, 0.0, std, generator)
+    return _fill_normal(tensor, 0.0, std, generator)
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
@@ -409,7 +421,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = ops.zeros((rows, cols), dtype=tensor.dtype)
-    normal_(flat, 0.0, 1.0, generator)  # PyTorch's draws; its QR (LAPACK) may round differently
+    _fill_normal(flat, 0.0, 1.0, generator)  # PyTorch's draws; its QR (LAPACK) may round differently
     with no_grad():
         q, r = qr(flat if rows >= cols else flat.t())
         q = q * r.diagonal().sign()
@@ -527,7 +539,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     zeros = int(math.ceil(sparsity * rows))
     from ..random import randperm
 
-    normal_(tensor, 0.0, std, generator)
+    _fill_normal(tensor, 0.0, std, generator)
     with no_grad():
         for c in range(cols):
             tensor[randperm(rows)[:zeros], c] = 0  # PyTorch permutes with the default generator here
@@ -607,8 +619,9 @@ def sparse(*args: Any, **kwargs: Any) -> Tensor:
     return sparse_(*args, **kwargs)
 
 
-for _name in __all__:  # `torch.nn.init` under the alias, as a TorchFunctionMode reads `func.__module__`
-    _display_name.public_function(globals()[_name], "nn.init")
+for _name in __all__:  # `__module__` reads torch.nn.init under the alias, as a mode's check expects
+    name_in_package(globals()[_name], "nn.init")
+del _name
 
 if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
 

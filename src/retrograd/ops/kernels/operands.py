@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import past_checks
 from ...backend import namespace
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
@@ -77,7 +78,9 @@ def is_operand(x: Any) -> bool:
 
 
 def _by_operator(caller: Any) -> bool:
-    """Whether frame `caller` is running a binary-operator instruction (`a + b`, `a += b`)."""
+    """Whether frame `caller` is running a binary-operator instruction (`a + b`, `a += b`); past a
+    `CheckedMethod` (once a Tensor subclass exists, `t + a` reaches the op through one)."""
+    caller = past_checks(caller)
     return caller.f_code.co_code[caller.f_lasti] in _OPERATOR_OPCODES
 
 
