@@ -591,3 +591,19 @@ def test_loader_batch_of_dicts_and_strings():
         batch = next(iter(DataLoader(Records(), batch_size=3)))
     assert batch["id"].tolist() == [0, 1, 2] and batch["name"] == ["n0", "n1", "n2"]
     assert batch["x"].shape == (3, 2)
+
+
+def test_dataloader_module_type_aliases():
+    # `from torch.utils.data.dataloader import _collate_fn_t` (Opacus' data_loader.py, for its hints)
+    from retrograd.utils.data import dataloader
+
+    assert repr(dataloader._collate_fn_t[int]) == "collections.abc.Callable[[list[int]], typing.Any]"
+    assert repr(dataloader._worker_init_fn_t) == "collections.abc.Callable[[int], None]"
+
+
+def test_dataloader_module_type_aliases_vs_torch():
+    theirs = pytest.importorskip("torch.utils.data.dataloader")
+    from retrograd.utils.data import dataloader
+
+    for name in ["_collate_fn_t", "_worker_init_fn_t", "_T"]:
+        assert repr(getattr(dataloader, name)).replace("retrograd", "torch") == repr(getattr(theirs, name)), name

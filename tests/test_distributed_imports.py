@@ -59,3 +59,27 @@ def test_record_vs_torch(tmp_path, monkeypatch):
         message = json.loads(error_file.read_text())["message"]
         results.append((ok(2, b=3), exits(0), message["message"], sorted(message["extraInfo"])))
     assert results[0] == results[1]
+
+
+def test_old_dtensor_home_and_implicit_replication():
+    # Opacus imports `implicit_replication` from the old path at import time and wraps FSDP steps in it
+    from retrograd.distributed import _tensor, tensor
+    from retrograd.distributed._tensor.experimental import implicit_replication
+    from retrograd.distributed._tensor.placement_types import Shard
+
+    assert _tensor.DTensor is tensor.DTensor and Shard is tensor.Shard
+    assert implicit_replication is tensor.experimental.implicit_replication
+    with implicit_replication() as value:
+        assert value is None
+
+
+def test_old_dtensor_home_vs_torch():
+    old = pytest.importorskip("torch.distributed._tensor")
+    from retrograd.distributed import _tensor
+
+    for name in ["DTensor", "DeviceMesh", "Partial", "Placement", "Replicate", "Shard", "distribute_module",
+                 "distribute_tensor", "init_device_mesh"]:
+        assert hasattr(old, name) and hasattr(_tensor, name), name
+    import importlib
+
+    assert hasattr(importlib.import_module("torch.distributed._tensor.experimental"), "implicit_replication")

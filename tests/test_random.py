@@ -402,6 +402,30 @@ def test_normal_broadcasts_tensor_arguments():
     assert tuple(retrograd.normal(retrograd.zeros(2, 1), retrograd.ones(3)).shape) == (2, 3)
 
 
+def _normal_with_size(m):
+    # Opacus' adaptive clipping: normal(mean=0, std=sigma * clipbound, size=...) with a 0-dim tensor clipbound
+    draws = []
+    for mean, std in [(0, m.tensor(1.5)), (m.tensor(1.0), 2.0), (0, m.tensor(2))]:
+        draws.append(m.normal(mean=mean, std=std, size=(3,), generator=m.Generator().manual_seed(0)))
+    for bad in [m.tensor([1.5]), m.tensor(1.5, requires_grad=True)]:  # one element is not 0-dim; a graph
+        with pytest.raises(TypeError, match="normal\\(\\) received an invalid combination of arguments"):
+            m.normal(0, bad, (3,))
+    return draws
+
+
+def test_normal_with_size_takes_a_0_dim_tensor_as_a_float():
+    draws = _normal_with_size(retrograd)
+    unit = retrograd.normal(0.0, 1.0, (3,), generator=retrograd.Generator().manual_seed(0))
+    for got, expected in zip(draws, [1.5 * unit, 1.0 + 2.0 * unit, 2.0 * unit], strict=True):
+        assert got.dtype == retrograd.float32 and retrograd.allclose(got, expected)
+
+
+def test_normal_with_size_takes_a_0_dim_tensor_vs_torch():
+    torch = pytest.importorskip("torch")
+    for ours, theirs in zip(_normal_with_size(retrograd), _normal_with_size(torch), strict=True):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_rrelu_training_uses_the_generator():
     x = retrograd.full((1000,), -1.0)
     a = retrograd.rrelu(x, 0.1, 0.3, training=True, generator=retrograd.Generator().manual_seed(4))

@@ -79,6 +79,13 @@ __all__ = [
 _BAD_NORMAL = "normal() received an invalid combination of arguments"
 
 
+def _as_double(x: Any) -> Any:
+    """`x`, or its value when it is a 0-dim tensor that records no graph (which a `float` parameter takes)."""
+    if isinstance(x, Tensor) and x.dim() == 0 and not x.requires_grad:
+        return x.item()
+    return x
+
+
 def _leaf(data: Any, requires_grad: bool) -> Tensor:
     t = Tensor._make(data)
     if requires_grad:
@@ -454,6 +461,8 @@ def normal(
     check_layout(layout, "normal")
     check_pin_memory(pin_memory)
     rng = resolve(generator)
+    if size is not None:  # the float overload: as PyTorch's parser, a 0-dim tensor without a graph is a float
+        mean, std = _as_double(mean), _as_double(std)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
             raise TypeError(f"{_BAD_NORMAL} - got (Tensor, float, tuple)")
