@@ -363,7 +363,9 @@ def test_retrograds_own_subclasses_opt_out():
 
     own = [c for c in subclasses(retrograd.Tensor) if c.__module__.startswith("retrograd.")]
     assert {c.__name__ for c in own} >= {"Parameter", "Buffer", "BatchedTensor", "DTensor", "UninitializedBuffer"}
-    assert [c.__name__ for c in own if any(isinstance(v, SubclassProperty) for v in vars(c).values())] == []
+    # (ExpandedWeight, behind torch.nn.utils._per_sample_grad, overrides the protocol as PyTorch's does)
+    taking_part = [c.__name__ for c in own if any(isinstance(v, SubclassProperty) for v in vars(c).values())]
+    assert set(taking_part) <= {"ExpandedWeight"}
 
 
 def _patched_method_log(lib):
