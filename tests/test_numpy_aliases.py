@@ -97,6 +97,10 @@ def _outcome(lib, expr):
         "L.sum(x, 1, axis=0)",
         "L.sum(x, 1, keepdim=True, keepdims=False)",
         "L.cumsum(x)",
+        "L.swapaxes(x, axis0=0, axis1=2)",
+        "x.swapaxes(axis0=-1, axis1=1)",
+        "L.swapdims(x, dim0=0, dim1=2)",
+        "x.swapdims(dim0=1, dim1=0)",
     ],
 )
 def test_alias_results_and_errors_match_pytorch(expr):
@@ -106,3 +110,14 @@ def test_alias_results_and_errors_match_pytorch(expr):
         assert ours[1] == theirs[1]
     else:
         np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5)
+
+
+def test_swapaxes_takes_numpy_keywords():
+    # Keras's torch backend writes `torch.swapaxes(x, axis0=a, axis1=b)`, PyTorch's own names
+    x = retrograd.arange(6.0).reshape(1, 2, 3)
+    for y in (retrograd.swapaxes(x, axis0=0, axis1=2), x.swapaxes(axis0=2, axis1=0)):
+        assert y.shape == (3, 2, 1)
+        assert y[:, 1, 0].tolist() == [3.0, 4.0, 5.0]
+    assert retrograd.swapdims(x, dim0=1, dim1=2).shape == (1, 3, 2)
+    with pytest.raises(TypeError):
+        retrograd.swapaxes(x, dim0=0, dim1=1)  # swapaxes is NumPy-spelled only

@@ -520,7 +520,24 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return _transpose(input, d0=d0, d1=d1)
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """Swap two dims, NumPy's name for `transpose` (keywords `axis0`, `axis1`, as PyTorch's).
+
+    Examples:
+        >>> retrograd.swapaxes(retrograd.zeros(2, 3), axis0=0, axis1=1).shape
+        retrograd.Size([3, 2])
+    """
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims, an alias of `transpose` (keywords `dim0`, `dim1`).
+
+    Examples:
+        >>> retrograd.swapdims(retrograd.zeros(2, 3), dim0=0, dim1=1).shape
+        retrograd.Size([3, 2])
+    """
+    return transpose(input, dim0, dim1)
 
 
 def t(input: Tensor) -> Tensor:
