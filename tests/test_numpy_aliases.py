@@ -16,7 +16,7 @@ except ImportError:  # the comparisons skip cleanly without PyTorch
     torch = None
 
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
-JOINS = {"cat", "concat", "stack"}
+JOINS = {"cat", "concat", "concatenate", "stack"}
 
 
 def _dim_functions() -> list[str]:
@@ -97,6 +97,9 @@ def _outcome(lib, expr):
         "L.sum(x, 1, axis=0)",
         "L.sum(x, 1, keepdim=True, keepdims=False)",
         "L.cumsum(x)",
+        "L.concatenate([x, x], dim=1)",
+        "L.concatenate([x, x], axis=-1)",
+        "L.concatenate([x, x], 2)",
         "L.swapaxes(x, axis0=0, axis1=2)",
         "x.swapaxes(axis0=-1, axis1=1)",
         "L.swapdims(x, dim0=0, dim1=2)",
@@ -121,3 +124,14 @@ def test_swapaxes_takes_numpy_keywords():
     assert retrograd.swapdims(x, dim0=1, dim1=2).shape == (1, 3, 2)
     with pytest.raises(TypeError):
         retrograd.swapaxes(x, dim0=0, dim1=1)  # swapaxes is NumPy-spelled only
+
+
+def test_concatenate_takes_dim_as_well_as_axis():
+    # Keras's torch image ops write `torch.concatenate(parts, dim=-1)`, which PyTorch accepts
+    a, b = retrograd.zeros(2, 1), retrograd.ones(2, 2)
+    for y in (retrograd.concatenate([a, b], dim=1), retrograd.concatenate([a, b], axis=-1), retrograd.concatenate([a, b], 1)):
+        assert y.tolist() == [[0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'axis'"):
+        retrograd.concatenate([a, b], 1, axis=1)
+    with pytest.raises(TypeError):
+        retrograd.concatenate([a, b], 1, retrograd.empty(2, 3))  # `out` is keyword-only

@@ -231,13 +231,14 @@ def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: An
     return cat(tensors, dim)
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Tensor:
-    """Alias of `cat` with NumPy's `axis` keyword.
+def concatenate(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
+    """Alias of `cat` (NumPy's name; `axis=` or `dim=`, as PyTorch takes both).
 
     Args:
-        tensors (sequence of Tensor): tensors of the same shape except in `axis`; dtypes promote.
-        axis (int): the dim to join along (default 0).
+        tensors (sequence of Tensor): tensors of the same shape except in `dim`; dtypes promote.
+        dim (int): the dim to join along (default 0).
         out (Tensor, optional): a tensor to write the result into.
+        axis (int, optional): NumPy's name for `dim`.
 
     Returns:
         Tensor: a new tensor.
@@ -254,7 +255,9 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Te
             locals(),
             CAT,
         )
-    return cat(tensors, axis)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("concatenate", dim, 0, axis, "axis")
+    return cat(tensors, dim)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
