@@ -129,7 +129,8 @@ def test_swapaxes_takes_numpy_keywords():
 def test_concatenate_takes_dim_as_well_as_axis():
     # Keras's torch image ops write `torch.concatenate(parts, dim=-1)`, which PyTorch accepts
     a, b = retrograd.zeros(2, 1), retrograd.ones(2, 2)
-    for y in (retrograd.concatenate([a, b], dim=1), retrograd.concatenate([a, b], axis=-1), retrograd.concatenate([a, b], 1)):
+    cat = retrograd.concatenate
+    for y in (cat([a, b], dim=1), cat([a, b], axis=-1), cat([a, b], 1)):
         assert y.tolist() == [[0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
     with pytest.raises(TypeError, match="unexpected keyword argument 'axis'"):
         retrograd.concatenate([a, b], 1, axis=1)
