@@ -523,6 +523,14 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
     """Swap two dims, NumPy's name for `transpose` (keywords `axis0`, `axis1`, as PyTorch's).
 
+    Args:
+        input (Tensor): the tensor.
+        axis0 (int): one dim to swap (negative counts from the end).
+        axis1 (int): the other dim.
+
+    Returns:
+        Tensor: a view of `input` with the two dims swapped.
+
     Examples:
         >>> retrograd.swapaxes(retrograd.zeros(2, 3), axis0=0, axis1=1).shape
         retrograd.Size([3, 2])
@@ -532,6 +540,14 @@ def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
 
 def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims, an alias of `transpose` (keywords `dim0`, `dim1`).
+
+    Args:
+        input (Tensor): the tensor.
+        dim0 (int): one dim to swap (negative counts from the end).
+        dim1 (int): the other dim.
+
+    Returns:
+        Tensor: a view of `input` with the two dims swapped.
 
     Examples:
         >>> retrograd.swapdims(retrograd.zeros(2, 3), dim0=0, dim1=1).shape
