@@ -167,6 +167,31 @@ _add("special.polygamma", lambda L: ((1, _t(L, _U23)), {}))
 _add("special.multigammaln", lambda L: ((_t(L, _U23 + 2), 2), {}))
 _add("special.logsumexp", lambda L: ((_t(L, _U23), 1), {}))
 
+# the `*_copy` twins of the views (session 36)
+_T234 = _rng.uniform(-1, 1, (2, 3, 4)).astype(np.float32)
+_add("alias_copy detach_copy t_copy", lambda L: ((_t(L, _U23),), {}))
+_add("as_strided_copy", lambda L: ((_t(L, _U23), (2, 2), (1, 2)), {}))
+_add("diagonal_copy", lambda L: ((_t(L, _T234), 1, 1, 2), {}))
+_add("expand_copy", lambda L: ((_t(L, _V3), (2, 3)), {}))
+_add("narrow_copy", lambda L: ((_t(L, _U23), 1, 1, 2), {}))
+_add("permute_copy", lambda L: ((_t(L, _T234), (2, 0, 1)), {}))
+_add("select_copy", lambda L: ((_t(L, _T234), 1, 2), {}))
+_add("slice_copy", lambda L: ((_t(L, _T234), 2, 1, None, 2), {}))
+_add("split_copy", lambda L: ((_t(L, _T234), 2, 2), {}))
+_add("split_with_sizes_copy", lambda L: ((_t(L, _T234), [1, 2], 1), {}))
+_add("squeeze_copy", lambda L: ((_t(L, _T234[:1]), 0), {}))
+_add("transpose_copy", lambda L: ((_t(L, _T234), 0, 2), {}))
+_add("unbind_copy", lambda L: ((_t(L, _T234), 1), {}))
+_add("unfold_copy", lambda L: ((_t(L, _T234), 2, 2, 1), {}))
+_add("unsqueeze_copy", lambda L: ((_t(L, _U23), -1), {}))
+_add("view_copy", lambda L: ((_t(L, _T234), (4, 6)), {}))
+_add("view_as_real_copy", lambda L: ((L.complex(_t(L, _U23), _t(L, _V23)),), {}))
+_add("view_as_complex_copy", lambda L: ((_t(L, _T234[..., :2]),), {}))
+_add("values_copy", lambda L: ((_t(L, _U23 > 0.5).float().to_sparse_csr(),), {}))
+_add("indices_copy", lambda L: ((_t(L, _U23 > 0.5).float().to_sparse(),), {}))
+_add("crow_indices_copy col_indices_copy", lambda L: ((_t(L, _U23 > 0.5).float().to_sparse_csr(),), {}))
+_add("ccol_indices_copy row_indices_copy", lambda L: ((_t(L, _U23 > 0.5).float().to_sparse_csc(),), {}))
+
 # Functions whose results are random or uninitialised: compare shape and dtype, not values.
 RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}
 # Functions without a differentiable tensor input (the requires-grad check does not apply).
@@ -200,7 +225,10 @@ _REFUSED = "out= refused (NotImplementedError) where PyTorch writes it"
 _CASTING = "out= of another float dtype refused where PyTorch casts; PyTorch's message differs"
 # functions that, as PyTorch's Python-level torch.lu, fill the given tuple and return it (no named `_out` tuple)
 RETURNS_GIVEN_OUT = {"lu"}
-KNOWN_GAPS = {"geqrf": _REFUSED, "lu_unpack": _REFUSED, "triangular_solve": _REFUSED}
+# functions that fill the given list of tensors and return None, as PyTorch's list-valued `*_copy` ops
+RETURNS_NONE = {"split_copy", "split_with_sizes_copy", "unbind_copy"}
+KNOWN_GAPS = {"geqrf": _REFUSED, "lu_unpack": _REFUSED, "triangular_solve": _REFUSED,
+              "indices_copy": "PyTorch 2.13 has no sparse COO kernel for indices_copy: nothing to compare"}
 # functions whose out= works but takes (or refuses) another dtype than PyTorch's does
 DTYPE_GAPS = {
     "cholesky_inverse": _CASTING, "cholesky_solve": _CASTING, "ormqr": "PyTorch's dtype message for out= differs",

@@ -478,6 +478,7 @@ class TensorMethods:
 
     # --- shape: slices and splits --------------------------------------------------------------
     narrow = OpMethod("narrow")
+    narrow_copy = OpMethod("narrow_copy")
     chunk = OpMethod("chunk")
     unbind = OpMethod("unbind")
     select = OpMethod("select")

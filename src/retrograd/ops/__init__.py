@@ -120,6 +120,7 @@ if TYPE_CHECKING:
     from .shape.splitting import *  # noqa: F403
     from .shape.strided import *  # noqa: F403
     from .shape.triangle_indices import *  # noqa: F403
+    from .shape.view_copies import *  # noqa: F403
     from .shape.views import *  # noqa: F403
     from .shared_memory import *  # noqa: F403
     from .sorting import *  # noqa: F403

@@ -234,6 +234,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "shape.strided": (
         "as_strided", "as_strided_", "as_strided_scatter",
     ),
+    "shape.view_copies": (
+        "alias_copy", "as_strided_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy",
+        "detach_copy", "diagonal_copy", "expand_copy", "indices_copy", "narrow_copy", "permute_copy",
+        "row_indices_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
+        "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy",
+        "values_copy", "view_as_complex_copy", "view_as_real_copy", "view_copy",
+    ),
     "searching": (
         "unique", "unique_consecutive", "searchsorted", "bucketize", "isin", "bincount", "histc",
     ),

@@ -11,6 +11,7 @@ Each module is a small group of ops that are one another's derivatives:
 - `diagonals`: diagonal, diag, diag_embed, tril, triu, trace
 - `strided`: as_strided, as_strided_scatter (the storage read with explicit strides)
 - `triangle_indices`: tril_indices, triu_indices
+- `view_copies`: unfold_copy, view_copy, t_copy, ... (the views as fresh contiguous tensors)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         splitting,
         strided,
         triangle_indices,
+        view_copies,
         views,
     )
     from .aliases import *  # noqa: F403
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .splitting import *  # noqa: F403
     from .strided import *  # noqa: F403
     from .triangle_indices import *  # noqa: F403
+    from .view_copies import *  # noqa: F403
     from .views import *  # noqa: F403
 
     __all__: list[str] = []
@@ -52,6 +55,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += triangle_indices.__all__
     __all__ += aliases.__all__
     __all__ += strided.__all__
+    __all__ += view_copies.__all__
 else:
     from .. import _lazy
 
