@@ -113,6 +113,34 @@ def test_view_copy_to_a_dtype_and_errors():
         retrograd.t_copy([1, 2])
 
 
+def test_copies_of_a_sparse_tensors_parts():
+    coo = retrograd.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse()
+    np.testing.assert_array_equal(retrograd.values_copy(coo).numpy(), [2.0, 3.0])
+    np.testing.assert_array_equal(retrograd.indices_copy(coo).numpy(), [[0, 1], [1, 0]])
+    csr = retrograd.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse_csr()
+    np.testing.assert_array_equal(retrograd.crow_indices_copy(csr).numpy(), [0, 1, 2])
+    np.testing.assert_array_equal(retrograd.col_indices_copy(csr).numpy(), [1, 0])
+    values = retrograd.values_copy(csr)
+    values.add_(1)  # its own memory
+    np.testing.assert_array_equal(csr.values().numpy(), [2.0, 3.0])
+    csc = csr.to_dense().to_sparse_csc()
+    np.testing.assert_array_equal(retrograd.ccol_indices_copy(csc).numpy(), [0, 1, 2])
+    np.testing.assert_array_equal(retrograd.row_indices_copy(csc).numpy(), [1, 0])
+
+
+@needs_torch
+def test_sparse_part_copies_match_pytorch():
+    def run(lib):
+        csr = lib.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse_csr()
+        csc = csr.to_dense().to_sparse_csc()
+        return [f(m).numpy() for f, m in ((lib.values_copy, csr), (lib.crow_indices_copy, csr),
+                                          (lib.col_indices_copy, csr), (lib.ccol_indices_copy, csc),
+                                          (lib.row_indices_copy, csc))]  # fmt: skip
+
+    for a, b in zip(run(retrograd), run(torch), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 @needs_torch
 @pytest.mark.parametrize("name", sorted(CASES) + ["split_copy", "unbind_copy", "split_with_sizes_copy", "expand_copy"])
 def test_copies_match_pytorch_values_nodes_and_grads(name):
