@@ -67,6 +67,7 @@ EXEMPT = {
             "fractional_max_pool3d",
         )
     },  # fmt: skip
+    "expand_copy": {"implicit": "a mark for PyTorch's tracer: the expansion is the same either way"},
     "nn.functional.embedding": {"sparse": "no sparse tensors: the gradient has the same values, dense"},
     "func.jacrev": {"_preallocate_and_copy": "PyTorch's private speed switch; same results either way"},
     "autograd.FunctionCtx.apply": {"wanted": "engine protocol: custom functions compute every gradient"},
@@ -111,7 +112,8 @@ def _public_names():
 def _public_functions():
     """(qualified name, function): module functions first, then the methods of public classes."""
     seen = set()  # code objects: a method made from an op (`Tensor.sum`) shares the op's code
-    for prefix, name, obj in _public_names():
+    for prefix, name, face in _public_names():
+        obj = inspect.unwrap(face) if callable(face) else face  # (a public face: the function it hands to)
         if inspect.isfunction(obj) and obj.__code__ not in seen:
             seen.add(obj.__code__)
             yield prefix + name, obj

@@ -23,7 +23,7 @@ def _dim_functions() -> list[str]:
     names = []
     for name in sorted(retrograd.ops.__all__):
         fn = getattr(retrograd, name, None)
-        if inspect.isfunction(fn) and {"dim", "keepdim"} & set(inspect.signature(fn).parameters):
+        if inspect.isroutine(fn) and {"dim", "keepdim"} & set(inspect.signature(fn).parameters):
             names.append(name)
     return names
 

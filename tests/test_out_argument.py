@@ -50,7 +50,7 @@ def _public_out_functions() -> set[str]:
     for prefix, module in modules:
         for name in getattr(module, "__all__", dir(module)):
             fn = getattr(module, name)
-            if name.startswith("_") or not inspect.isfunction(fn):
+            if name.startswith("_") or not inspect.isroutine(fn):  # (a function, or a built-in face)
                 continue
             if inspect.unwrap(fn).__module__.endswith(".removed"):  # gone since PyTorch 1.9: raise before out=
                 continue

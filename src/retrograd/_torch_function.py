@@ -16,7 +16,8 @@ that cost until such a class exists:
   (a tensor-like), the check is one flag read and one set lookup of the first argument's type;
   a tensor-like further on is found when `func` cannot take it (`add(t, d)` raises, and the face
   then asks `d`'s class). The code inside retrograd calls the functions themselves, as PyTorch's
-  C++ does.
+  C++ does. The face of a name PyTorch writes in C++ is a `BuiltinFunction` (`_builtin_faces`),
+  which does not bind when stored on a class, as PyTorch's built-ins do not.
 - Methods: Tensor's methods and operators are the ops themselves (no cost) until the first class
   that overrides the protocol is defined (`Tensor.__init_subclass__` calls `prepare_subclass`) or
   met, or a TorchFunctionMode is entered. Then (`start_overriding`) each becomes a `CheckedMethod`
@@ -44,6 +45,7 @@ from collections.abc import Callable, Iterable
 from types import FunctionType, MethodType, TracebackType
 from typing import Any
 
+from ._builtin_faces import BuiltinFunction, builtin_in_pytorch
 from ._display_name import package_name
 from ._display_name import public_function as name_in_package
 from ._functional_args import as_pytorch_passes_them, python_written
@@ -286,8 +288,11 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     known = _PUBLIC_FACES.get((where, func))
     if known is not None:  # an alias in the same namespace (`_segment_reduce` is `segment_reduce`)
         return known
-    public = _seen_by_modes(func, name not in _READ_AS_DATA.get(where, ())) if ignored else _dispatching(func)
-    functools.update_wrapper(public, func)
+    builtin = builtin_in_pytorch(where, name)  # (then it must not bind when stored on a class)
+    if ignored:
+        public = _seen_by_modes(func, name not in _READ_AS_DATA.get(where, ()), builtin)
+    else:
+        public = _dispatching(func, builtin)
     # pickle finds a function by its module and name: those of the namespace, where the public face
     # lives (`torch.nn.functional` under the alias, as classes are named)
     public.__qualname__ = name
@@ -297,10 +302,11 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     return public
 
 
-def _dispatching(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The public face of `func`: through a mode and the arguments' classes, else `func`."""
+def _dispatching(func: Callable[..., Any], builtin: bool) -> Callable[..., Any]:
+    """The public face of `func`: through a mode and the arguments' classes, else `func`; a
+    `BuiltinFunction` for a `builtin` name (handlers are given the face itself as `func`)."""
 
-    def public(*args: Any, **kwargs: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         if overriding and (STATE.modes or not _known_plain(args, kwargs)) or (args and type(args[0]) not in _PLAIN):
             result = _dispatch(public, args, kwargs)
             if result is not _NO_OVERRIDE:
@@ -316,16 +322,18 @@ def _dispatching(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             return result
 
+    functools.update_wrapper(call, func)
+    public = BuiltinFunction(call) if builtin else call  # (which copies the names and docstring)
     return public
 
 
-def _seen_by_modes(func: Callable[..., Any], parses: bool) -> Callable[..., Any]:
+def _seen_by_modes(func: Callable[..., Any], parses: bool, builtin: bool) -> Callable[..., Any]:
     """The public face of a factory PyTorch leaves out of the protocol: a mode sees its calls, and
     unless it reads its argument as data (`parses` False: `tensor`, `as_tensor`) an argument it
     cannot take (a tensor-like size or end: FX's `torch.zeros(x.shape)`, `torch.arange(n)`) is
     handed to that argument's class, as PyTorch's argument parser does."""
 
-    def public(*args: Any, **kwargs: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         if STATE.modes and not STATE.disabled:
             result = _through_mode(public, [], args, kwargs or None)
             if result is not NotImplemented:
@@ -342,6 +350,8 @@ def _seen_by_modes(func: Callable[..., Any], parses: bool) -> Callable[..., Any]
                 raise _dispatch_failed(f"{_public_module(public)}.{public.__name__}", overloaded) from None
             return result
 
+    functools.update_wrapper(call, func)
+    public = BuiltinFunction(call) if builtin else call
     public._modes_only = True  # type: ignore[attr-defined]  # (not among the overridable functions)
     return public
 

@@ -17,9 +17,11 @@ from ..._layouts import contiguous_format
 from ...engine.primitive import node_class, not_a_tensor
 from ...tensor import Tensor
 from ..elementwise.complex_views import view_as_complex, view_as_real
-from ..kernels.operands import wrap_dim
+from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, same, write_out
 from .slicing import take_view
+from .splitting import unbind
+from .views import squeeze, unsqueeze
 
 __all__ = [
     "alias_copy", "as_strided_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy", "detach_copy",
@@ -233,7 +235,7 @@ def select_copy(input: Tensor, dim: int, index: int, *, out: Tensor | None = Non
 
 
 def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1, *,
-               out: Tensor | None = None) -> Tensor:  # fmt: skip
+               axis: Any = None, out: Tensor | None = None) -> Tensor:  # fmt: skip
     """`input[..., start:end:step, ...]` along `dim`, as a contiguous copy.
 
     Args:
@@ -242,6 +244,7 @@ def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int |
         start (int, optional): the first index (default: the start).
         end (int, optional): one past the last index (default: the end); out-of-range bounds are clamped.
         step (int): the step, > 0 (default 1).
+        axis: NumPy's name for `dim`.
         out (Tensor, optional): written with the result and returned.
 
     Returns:
@@ -258,6 +261,8 @@ def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int |
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if step <= 0:
         raise RuntimeError("slice step must be positive")
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("slice_copy", dim, 0, axis, "axis")
     d = wrap_dim(dim, input.dim())
     return _copied(take_view(input, (slice(None),) * d + (slice(start, end, step),)))
 
@@ -315,12 +320,13 @@ def split_with_sizes_copy(input: Tensor, split_sizes: Any, dim: int = 0, *,
     return tuple(_copied(piece) for piece in pieces)
 
 
-def squeeze_copy(input: Tensor, dim: Any = None, *, out: Tensor | None = None) -> Tensor:
+def squeeze_copy(input: Tensor, dim: Any = None, *, axis: Any = None, out: Tensor | None = None) -> Tensor:
     """`input.squeeze(dim)` as a contiguous copy: dims of size 1 removed (all, or those in `dim`).
 
     Args:
         input (Tensor): any tensor.
         dim (int or tuple of ints, optional): the dims to remove if their size is 1 (default: all such dims).
+        axis: NumPy's name for `dim`.
         out (Tensor, optional): written with the result and returned.
 
     Returns:
@@ -332,8 +338,7 @@ def squeeze_copy(input: Tensor, dim: Any = None, *, out: Tensor | None = None) -
     """
     if out is not None:
         return write_out(out, squeeze_copy, locals(), SAME, grad=_ON_GRAPH)
-    input = _checked("squeeze_copy", input)
-    return _copied(input.squeeze() if dim is None else input.squeeze(dim))
+    return _copied(squeeze(_checked("squeeze_copy", input), dim, axis=axis))
 
 
 def t_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -378,12 +383,13 @@ def transpose_copy(input: Tensor, dim0: int, dim1: int, *, out: Tensor | None = 
     return _copied(_checked("transpose_copy", input).transpose(dim0, dim1))
 
 
-def unbind_copy(input: Tensor, dim: int = 0, *, out: Any = None) -> tuple[Tensor, ...] | None:
+def unbind_copy(input: Tensor, dim: int = 0, *, axis: Any = None, out: Any = None) -> tuple[Tensor, ...] | None:
     """`input.unbind(dim)` as copies: each slice along `dim`, that dim removed.
 
     Args:
         input (Tensor): at least 1-D.
         dim (int): the dim to take apart (default 0).
+        axis: NumPy's name for `dim`.
         out (list of Tensors, optional): written with the slices; then the call returns None.
 
     Returns:
@@ -396,7 +402,7 @@ def unbind_copy(input: Tensor, dim: int = 0, *, out: Any = None) -> tuple[Tensor
     if out is not None:
         write_out(out, unbind_copy, locals(), SAME, SAME, grad=_ON_GRAPH)
         return None
-    return tuple(_copied(piece) for piece in _checked("unbind_copy", input).unbind(dim))
+    return tuple(_copied(piece) for piece in unbind(_checked("unbind_copy", input), dim, axis=axis))
 
 
 def unfold_copy(input: Tensor, dimension: int, size: int, step: int, *, out: Tensor | None = None) -> Tensor:
@@ -423,12 +429,13 @@ def unfold_copy(input: Tensor, dimension: int, size: int, step: int, *, out: Ten
     return _copied(_checked("unfold_copy", input).unfold(dimension, size, step))
 
 
-def unsqueeze_copy(input: Tensor, dim: int, *, out: Tensor | None = None) -> Tensor:
+def unsqueeze_copy(input: Tensor, dim: int | None = None, *, axis: Any = None, out: Tensor | None = None) -> Tensor:
     """`input.unsqueeze(dim)` as a copy: a new dim of size 1 at `dim`.
 
     Args:
         input (Tensor): any tensor.
         dim (int): where the new dim goes (negative counts from the end of the result).
+        axis: NumPy's name for `dim`.
         out (Tensor, optional): written with the result and returned.
 
     Returns:
@@ -440,7 +447,7 @@ def unsqueeze_copy(input: Tensor, dim: int, *, out: Tensor | None = None) -> Ten
     """
     if out is not None:
         return write_out(out, unsqueeze_copy, locals(), SAME, grad=_ON_GRAPH)
-    return _copied(_checked("unsqueeze_copy", input).unsqueeze(dim))
+    return _copied(unsqueeze(_checked("unsqueeze_copy", input), dim, axis=axis))
 
 
 def view_as_complex_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:
