@@ -22,8 +22,19 @@ PRIVATE_BASES = {
 
 PAD_POOL = [
     f"{kind}{d}d"
-    for kind in ["ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad", "MaxPool", "AvgPool",
-                 "AdaptiveAvgPool", "AdaptiveMaxPool", "MaxUnpool", "LPPool"]
+    for kind in [
+        "ZeroPad",
+        "ConstantPad",
+        "ReflectionPad",
+        "ReplicationPad",
+        "CircularPad",
+        "MaxPool",
+        "AvgPool",
+        "AdaptiveAvgPool",
+        "AdaptiveMaxPool",
+        "MaxUnpool",
+        "LPPool",
+    ]
     for d in "123"
 ] + ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 
