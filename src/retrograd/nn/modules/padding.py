@@ -32,83 +32,37 @@ class _PadNd(Module):
         return f"{self.padding}"
 
 
-class _ConstantPad(_PadNd):
+class _ConstantPadNd(_PadNd):
+    def __init__(self, padding: Any, value: float) -> None:
+        super().__init__(padding, value)
+
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
 
 
-class ZeroPad1d(_PadNd):
-    """Pad the last dim with zeros.
+class _ReflectionPadNd(_PadNd):
+    _mode = "reflect"
 
-    Args:
-        padding (int or tuple): one width for every side, or the 2 widths (left, right).
 
-    Returns:
-        (ZeroPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+class _ReplicationPadNd(_PadNd):
+    _mode = "replicate"
 
-    Examples:
-        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
-        >>> pad = nn.ZeroPad1d(1)
-        >>> pad
-        ZeroPad1d((1, 1))
-        >>> pad(x)
-        tensor([[0., 1., 2., 3., 0.]])
-        >>> nn.ZeroPad1d((2, 1))(x)
-        tensor([[0., 0., 1., 2., 3., 0.]])
-    """
 
-    _dims = 1
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
+
+
+class _ZeroPad(_ConstantPadNd):
+    """Zero fill for ZeroPad{1,2,3}d, which subclass ConstantPad{1,2,3}d as in PyTorch."""
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding, 0.0)
 
-
-class ZeroPad2d(ZeroPad1d):
-    """Pad the last 2 dims with zeros.
-
-    Args:
-        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
-
-    Returns:
-        (ZeroPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
-
-    Examples:
-        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
-        >>> pad = nn.ZeroPad2d(1)
-        >>> pad
-        ZeroPad2d((1, 1, 1, 1))
-        >>> pad(x)
-        tensor([[[0., 0., 0., 0.],
-                 [0., 0., 1., 0.],
-                 [0., 2., 3., 0.],
-                 [0., 0., 0., 0.]]])
-    """
-
-    _dims = 2
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
 
 
-class ZeroPad3d(ZeroPad1d):
-    """Pad the last 3 dims with zeros.
-
-    Args:
-        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
-
-    Returns:
-        (ZeroPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its two widths.
-
-    Examples:
-        >>> x = retrograd.ones(1, 1, 2, 2, 2)
-        >>> pad = nn.ZeroPad3d(1)
-        >>> pad
-        ZeroPad3d((1, 1, 1, 1, 1, 1))
-        >>> pad(x).shape
-        retrograd.Size([1, 1, 4, 4, 4])
-    """
-
-    _dims = 3
-
-
-class ConstantPad1d(_ConstantPad):
+class ConstantPad1d(_ConstantPadNd):
     """Pad the last dim with a constant `value`.
 
     Args:
@@ -131,11 +85,8 @@ class ConstantPad1d(_ConstantPad):
 
     _dims = 1
 
-    def __init__(self, padding: Any, value: float) -> None:
-        super().__init__(padding, value)
 
-
-class ConstantPad2d(ConstantPad1d):
+class ConstantPad2d(_ConstantPadNd):
     """Pad the last 2 dims with a constant `value`.
 
     Args:
@@ -160,7 +111,7 @@ class ConstantPad2d(ConstantPad1d):
     _dims = 2
 
 
-class ConstantPad3d(ConstantPad1d):
+class ConstantPad3d(_ConstantPadNd):
     """Pad the last 3 dims with a constant `value`.
 
     Args:
@@ -183,7 +134,69 @@ class ConstantPad3d(ConstantPad1d):
     _dims = 3
 
 
-class ReflectionPad1d(_PadNd):
+class ZeroPad1d(_ZeroPad, ConstantPad1d):
+    """Pad the last dim with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right).
+
+    Returns:
+        (ZeroPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.ZeroPad1d(1)
+        >>> pad
+        ZeroPad1d((1, 1))
+        >>> pad(x)
+        tensor([[0., 1., 2., 3., 0.]])
+        >>> nn.ZeroPad1d((2, 1))(x)
+        tensor([[0., 0., 1., 2., 3., 0.]])
+    """
+
+
+class ZeroPad2d(_ZeroPad, ConstantPad2d):
+    """Pad the last 2 dims with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
+
+    Returns:
+        (ZeroPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.ZeroPad2d(1)
+        >>> pad
+        ZeroPad2d((1, 1, 1, 1))
+        >>> pad(x)
+        tensor([[[0., 0., 0., 0.],
+                 [0., 0., 1., 0.],
+                 [0., 2., 3., 0.],
+                 [0., 0., 0., 0.]]])
+    """
+
+
+class ZeroPad3d(_ZeroPad, ConstantPad3d):
+    """Pad the last 3 dims with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+
+    Returns:
+        (ZeroPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.ZeroPad3d(1)
+        >>> pad
+        ZeroPad3d((1, 1, 1, 1, 1, 1))
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
+
+
+class ReflectionPad1d(_ReflectionPadNd):
     """Pad the last dim by reflecting the input at its edges (the edge itself not repeated).
 
     Args:
@@ -204,13 +217,13 @@ class ReflectionPad1d(_PadNd):
         tensor([[3., 2., 1., 2., 3., 2.]])
     """
 
-    _dims, _mode = 1, "reflect"
+    _dims = 1
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class ReflectionPad2d(_PadNd):
+class ReflectionPad2d(_ReflectionPadNd):
     """Pad the last 2 dims by reflecting the input at its edges (the edge itself not repeated).
 
     Args:
@@ -232,13 +245,13 @@ class ReflectionPad2d(_PadNd):
                  [1., 0., 1., 0.]]])
     """
 
-    _dims, _mode = 2, "reflect"
+    _dims = 2
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class ReflectionPad3d(_PadNd):
+class ReflectionPad3d(_ReflectionPadNd):
     """Pad the last 3 dims by reflecting the input at its edges (the edge itself not repeated).
 
     Args:
@@ -258,13 +271,13 @@ class ReflectionPad3d(_PadNd):
         retrograd.Size([1, 1, 4, 4, 4])
     """
 
-    _dims, _mode = 3, "reflect"
+    _dims = 3
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class ReplicationPad1d(_PadNd):
+class ReplicationPad1d(_ReplicationPadNd):
     """Pad the last dim by repeating the edge values.
 
     Args:
@@ -284,13 +297,13 @@ class ReplicationPad1d(_PadNd):
         tensor([[1., 1., 1., 2., 3., 3.]])
     """
 
-    _dims, _mode = 1, "replicate"
+    _dims = 1
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class ReplicationPad2d(_PadNd):
+class ReplicationPad2d(_ReplicationPadNd):
     """Pad the last 2 dims by repeating the edge values.
 
     Args:
@@ -311,13 +324,13 @@ class ReplicationPad2d(_PadNd):
                  [2., 2., 3., 3.]]])
     """
 
-    _dims, _mode = 2, "replicate"
+    _dims = 2
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class ReplicationPad3d(_PadNd):
+class ReplicationPad3d(_ReplicationPadNd):
     """Pad the last 3 dims by repeating the edge values.
 
     Args:
@@ -336,13 +349,13 @@ class ReplicationPad3d(_PadNd):
         retrograd.Size([1, 1, 4, 4, 4])
     """
 
-    _dims, _mode = 3, "replicate"
+    _dims = 3
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class CircularPad1d(_PadNd):
+class CircularPad1d(_CircularPadNd):
     """Pad the last dim by wrapping around (the far end's values).
 
     Args:
@@ -362,13 +375,13 @@ class CircularPad1d(_PadNd):
         tensor([[2., 3., 1., 2., 3., 1.]])
     """
 
-    _dims, _mode = 1, "circular"
+    _dims = 1
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class CircularPad2d(_PadNd):
+class CircularPad2d(_CircularPadNd):
     """Pad the last 2 dims by wrapping around (the far end's values).
 
     Args:
@@ -389,13 +402,13 @@ class CircularPad2d(_PadNd):
                  [1., 0., 1., 0.]]])
     """
 
-    _dims, _mode = 2, "circular"
+    _dims = 2
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)
 
 
-class CircularPad3d(_PadNd):
+class CircularPad3d(_CircularPadNd):
     """Pad the last 3 dims by wrapping around (the far end's values).
 
     Args:
@@ -414,7 +427,7 @@ class CircularPad3d(_PadNd):
         retrograd.Size([1, 1, 4, 4, 4])
     """
 
-    _dims, _mode = 3, "circular"
+    _dims = 3
 
     def __init__(self, padding: Any) -> None:
         super().__init__(padding)

@@ -12,6 +12,14 @@ from ...tensor import Tensor
 from .. import functional as F
 from .module import Module
 
+# PyTorch defines these in torch.nn.modules.pooling; tools such as thop name them there.
+from .unpooling import FractionalMaxPool2d as FractionalMaxPool2d
+from .unpooling import FractionalMaxPool3d as FractionalMaxPool3d
+from .unpooling import MaxUnpool1d as MaxUnpool1d
+from .unpooling import MaxUnpool2d as MaxUnpool2d
+from .unpooling import MaxUnpool3d as MaxUnpool3d
+from .unpooling import _MaxUnpoolNd as _MaxUnpoolNd
+
 __all__ = [
     "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
@@ -242,7 +250,7 @@ class AvgPool3d(_AvgPool):
     _fn = "avg_pool3d"
 
 
-class _AdaptiveAvg(Module):
+class _AdaptiveAvgPoolNd(Module):
     _fn = "adaptive_avg_pool2d"
 
     def __init__(self, output_size: Any) -> None:
@@ -256,7 +264,7 @@ class _AdaptiveAvg(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool1d(_AdaptiveAvg):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """Average over adaptive windows: ([N,] C, L) -> ([N,] C, output_size).
 
     Args:
@@ -278,7 +286,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvg):
     _fn = "adaptive_avg_pool1d"
 
 
-class AdaptiveAvgPool2d(_AdaptiveAvg):
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size).
 
     Args:
@@ -301,7 +309,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvg):
     _fn = "adaptive_avg_pool2d"
 
 
-class AdaptiveAvgPool3d(_AdaptiveAvg):
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size).
 
     Args:
@@ -323,7 +331,7 @@ class AdaptiveAvgPool3d(_AdaptiveAvg):
     _fn = "adaptive_avg_pool3d"
 
 
-class _AdaptiveMax(Module):
+class _AdaptiveMaxPoolNd(Module):
     _fn = "adaptive_max_pool2d"
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
@@ -338,7 +346,7 @@ class _AdaptiveMax(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveMaxPool1d(_AdaptiveMax):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size).
 
     Args:
@@ -363,7 +371,7 @@ class AdaptiveMaxPool1d(_AdaptiveMax):
     _fn = "adaptive_max_pool1d"
 
 
-class AdaptiveMaxPool2d(_AdaptiveMax):
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size).
 
     Args:
@@ -387,7 +395,7 @@ class AdaptiveMaxPool2d(_AdaptiveMax):
     _fn = "adaptive_max_pool2d"
 
 
-class AdaptiveMaxPool3d(_AdaptiveMax):
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size).
 
     Args:
