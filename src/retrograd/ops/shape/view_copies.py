@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import dtypes as _dt
 from ..._layouts import contiguous_format
 from ...engine.primitive import node_class, not_a_tensor
 from ...tensor import Tensor
 from ..elementwise.complex_views import view_as_complex, view_as_real
+from ..kernels.arg_types import ints_arg, invalid_combination
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, same, write_out
 from .slicing import take_view
@@ -38,6 +40,12 @@ _ON_GRAPH = "copy"
 _NARROW_DTYPE = same(
     "Expected self.dtype() == output.dtype() to be true, but got false.  (Could this error message be "
     "improved?  If so, please report an enhancement request to PyTorch.)"
+)
+
+
+_VIEW_COPY_SIGNATURES = (
+    "Tensor input, torch.dtype dtype, *, Tensor out = None",
+    "Tensor input, tuple of ints size, *, Tensor out = None",
 )
 
 
@@ -168,7 +176,7 @@ def expand_copy(input: Tensor, size: Any, *, implicit: bool = False, out: Tensor
     """
     if out is not None:
         return write_out(out, expand_copy, locals(), SAME, grad=_ON_GRAPH)
-    return _copied(_checked("expand_copy", input).expand(size))
+    return _copied(_checked("expand_copy", input).expand(ints_arg("expand_copy", "size", 2, size)))
 
 
 def narrow_copy(input: Tensor, dim: int, start: int, length: int, *, out: Tensor | None = None) -> Tensor:
@@ -210,7 +218,7 @@ def permute_copy(input: Tensor, dims: Any, *, out: Tensor | None = None) -> Tens
     """
     if out is not None:
         return write_out(out, permute_copy, locals(), SAME, grad=_ON_GRAPH)
-    return _copied(_checked("permute_copy", input).permute(dims))
+    return _copied(_checked("permute_copy", input).permute(ints_arg("permute_copy", "dims", 2, dims)))
 
 
 def select_copy(input: Tensor, dim: int, index: int, *, out: Tensor | None = None) -> Tensor:
@@ -506,7 +514,12 @@ def view_copy(input: Tensor, size: Any, *, out: Tensor | None = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, view_copy, locals(), SAME, grad=_ON_GRAPH)
-    return _copied(_checked("view_copy", input).view(size))
+    input = _checked("view_copy", input)
+    if isinstance(size, (list, tuple)):
+        return _copied(input.view(ints_arg("view_copy", "size", 2, size)))
+    if not isinstance(size, _dt.dtype):
+        raise invalid_combination("view_copy", (input, size), _VIEW_COPY_SIGNATURES)
+    return _copied(input.view(size))
 
 
 def _sparse_part(name: str, input: Any, part: str) -> Tensor:
