@@ -207,7 +207,8 @@ _ON_FIRST_USE = {
     "SymInt": "_symbolic", "SymFloat": "_symbolic", "SymBool": "_symbolic", "sym_int": "_symbolic",
     "sym_float": "_symbolic", "sym_max": "_symbolic", "sym_min": "_symbolic", "sym_not": "_symbolic",
     "sym_ite": "_symbolic", "sym_sqrt": "_symbolic",
-    "PyTorchFileReader": "_C", "DeviceObjType": "_C", "TensorType": "_C", "Type": "_C", "_C": "_C", "overrides": "overrides",
+    "PyTorchFileReader": "_C", "DeviceObjType": "_C", "TensorType": "_C", "Type": "_C", "_C": "_C",
+    "overrides": "overrides",
     "ScriptModule": "jit", "ScriptFunction": "jit", "fx": "fx",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
     # the gamma and Dirichlet samplers behind torch.distributions, which Pyro-style code calls

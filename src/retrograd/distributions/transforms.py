@@ -20,8 +20,10 @@ from ._transform_elementwise import (
     SigmoidTransform,
     SoftplusTransform,
     TanhTransform,
-    _clipped_sigmoid,
 )
+
+# private in PyTorch too, but imported from here by libraries (pytorch-forecasting's logit encoder)
+from ._transform_elementwise import _clipped_sigmoid as _clipped_sigmoid
 from ._transform_vector import (
     CatTransform,
     CorrCholeskyTransform,
@@ -56,8 +58,6 @@ __all__ = [
 ]
 
 _ = _InverseTransform  # re-exported for code that checks isinstance against it
-# private in PyTorch too, but imported from here by libraries (pytorch-forecasting's logit encoder)
-_ = _clipped_sigmoid
 
 # defined in private modules, named by this one (as PyTorch's `torch.distributions.transforms.ExpTransform`)
 for _name in __all__:
