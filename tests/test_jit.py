@@ -149,3 +149,25 @@ def test_tensor_type_vs_torch():
     ours, theirs = rg.TensorType.get(), torch.TensorType.get()
     assert (str(ours), repr(ours), ours.kind()) == (str(theirs), repr(theirs), theirs.kind())
     assert [c.__name__ for c in rg.TensorType.__mro__[:2]] == [c.__name__ for c in torch.TensorType.__mro__[:2]]
+
+
+def test_device_obj_type_is_importable_and_prints_device():
+    # pytorch-forecasting annotates `device: str | torch.DeviceObjType`, evaluated when it is imported
+    t = rg.DeviceObjType.get()
+    assert str(t) == repr(t) == "Device" and t.kind() == "DeviceObjType"
+    assert t == rg.DeviceObjType.get() and t != rg.TensorType.get() and isinstance(t, rg.Type)
+    assert rg._C.DeviceObjType is rg.DeviceObjType and repr(str | rg.DeviceObjType) == "str | retrograd.DeviceObjType"
+    with pytest.raises(TypeError, match=r"^torch._C.DeviceObjType: No constructor defined!$"):
+        rg.DeviceObjType()
+
+
+def test_device_obj_type_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (rg, torch):
+        with pytest.raises(TypeError) as caught:
+            lib.DeviceObjType()
+        assert str(caught.value) == "torch._C.DeviceObjType: No constructor defined!"
+    ours, theirs = rg.DeviceObjType.get(), torch.DeviceObjType.get()
+    assert (str(ours), repr(ours), ours.kind()) == (str(theirs), repr(theirs), theirs.kind())
+    assert [c.__name__ for c in rg.DeviceObjType.__mro__[:2]] == [c.__name__ for c in torch.DeviceObjType.__mro__[:2]]
+    assert rg.DeviceObjType.__qualname__ == torch.DeviceObjType.__qualname__

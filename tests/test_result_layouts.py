@@ -218,3 +218,46 @@ def test_mixed_layout_vs_torch(name):
     want, got = _mixed_cases(torch)[name](), _mixed_cases(rg)[name]()
     assert got.stride() == want.stride()
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)  # group norm's sums: last bits
+
+
+# Advanced indexing `t[idx]` is a TensorIterator op in PyTorch: the kept dims follow the source's
+# order of strides, the indexed block the index tensors'. neuralforecast indexes windows made by
+# `unfold(...).permute(...)`; the later dropout draws in memory order, so the layout decides its mask.
+def _index_cases(m):
+    base = m.arange(120.0).reshape(2, 3, 4, 5)
+    i, j = m.tensor([1, 0, 1]), m.tensor([[0, 2], [3, 1]])
+    return {
+        "permuted_dim0": lambda: base.permute(3, 1, 2, 0)[m.tensor([4, 0, 2])],
+        "permuted_middle": lambda: base.permute(3, 1, 2, 0)[:, i],
+        "permuted_2d_index": lambda: base.permute(2, 0, 3, 1)[:, :, j],
+        "permuted_two_adjacent": lambda: base.permute(0, 3, 2, 1)[:, [1, 2], [0, 3]],
+        "permuted_not_adjacent": lambda: base.permute(0, 3, 2, 1)[i, :, [0, 3, 2]],
+        "transposed_index": lambda: base.reshape(4, 30)[j.t()],
+        "row_major_not_adjacent": lambda: base[:, i, :, [1, 1, 4]],
+        "permuted_mask": lambda: base.permute(3, 1, 2, 0)[m.tensor([True, False, True, True, False])],
+        "expanded": lambda: m.ones(4, 1).expand(4, 6)[[0, 2]],
+        "unfolded_windows": lambda: m.arange(240.0).reshape(2, 3, 40).unfold(-1, 24, 1).permute(2, 3, 1, 0)[[5, 0, 9]],
+    }
+
+
+def test_index_of_permuted_tensor_keeps_its_order():
+    windows = rg.arange(240.0).reshape(2, 3, 40).unfold(-1, 24, 1).permute(2, 3, 1, 0)  # (17, 24, 3, 2)
+    picked = windows[rg.tensor([5, 0, 9])]
+    assert picked.stride() == (144, 1, 24, 72) and not picked.is_contiguous()
+    assert picked.tolist() == windows.detach().numpy()[[5, 0, 9]].tolist()
+    assert picked[:, :18, 0].stride() == (144, 1, 72)
+    x = rg.arange(24.0).reshape(2, 3, 4)
+    assert x[:, [2, 0]].stride() == (8, 4, 1) and x.transpose(0, 2)[[1, 3]].stride() == (6, 1, 3)
+    rg.manual_seed(0)  # dropout draws in memory order, here that of dims (0, 3, 2, 1)
+    mask = rg.nn.functional.dropout(picked + 1, 0.5) != 0
+    rg.manual_seed(0)
+    assert (mask == (rg.nn.functional.dropout(rg.ones(3, 2, 3, 24), 0.5) != 0).permute(0, 3, 2, 1)).all()
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(_index_cases(rg)))
+def test_index_layout_vs_torch(name):
+    ours, theirs = _index_cases(rg)[name](), _index_cases(torch)[name]()
+    assert ours.stride() == theirs.stride() and ours.tolist() == theirs.tolist()
+    rg.manual_seed(0), torch.manual_seed(0)
+    assert rg.rand_like(ours).tolist() == torch.rand_like(theirs).tolist()

@@ -207,7 +207,8 @@ _ON_FIRST_USE = {
     "SymInt": "_symbolic", "SymFloat": "_symbolic", "SymBool": "_symbolic", "sym_int": "_symbolic",
     "sym_float": "_symbolic", "sym_max": "_symbolic", "sym_min": "_symbolic", "sym_not": "_symbolic",
     "sym_ite": "_symbolic", "sym_sqrt": "_symbolic",
-    "PyTorchFileReader": "_C", "TensorType": "_C", "Type": "_C", "_C": "_C", "overrides": "overrides",
+    "PyTorchFileReader": "_C", "DeviceObjType": "_C", "TensorType": "_C", "Type": "_C", "_C": "_C",
+    "overrides": "overrides",
     "ScriptModule": "jit", "ScriptFunction": "jit", "fx": "fx",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
     # the gamma and Dirichlet samplers behind torch.distributions, which Pyro-style code calls
@@ -252,7 +253,7 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._checks import *
     from ._symbolic import *
     from ._streams import Event, Stream
-    from ._C import TensorType, Type
+    from ._C import DeviceObjType, TensorType, Type
     from ._device_module import get_device_module
     from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
     from .distributions._sampling import _dirichlet_grad, _sample_dirichlet, _standard_gamma, _standard_gamma_grad

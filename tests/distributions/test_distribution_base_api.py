@@ -73,3 +73,25 @@ def test_base_defaults_and_star_import_match_pytorch():
     assert _error(lambda: ours.mode).split("'")[-1] == _error(lambda: theirs.mode).split("'")[-1]
     assert sorted(rd.__all__) == sorted(torch.distributions.__all__)
     assert _sample_n_warning(retrograd) == _sample_n_warning(torch)
+
+
+def test_clipped_sigmoid_importable_from_transforms():
+    # pytorch-forecasting's logit encoder: `from torch.distributions.transforms import _clipped_sigmoid`
+    from retrograd.distributions.transforms import _clipped_sigmoid
+
+    out = _clipped_sigmoid(retrograd.tensor([-200.0, 0.0, 200.0]))
+    tiny, eps = retrograd.finfo(retrograd.float32).tiny, retrograd.finfo(retrograd.float32).eps
+    assert out.tolist() == [tiny, 0.5, 1.0 - eps] and out.dtype == retrograd.float32
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+def test_clipped_sigmoid_vs_torch():
+    from torch.distributions.transforms import _clipped_sigmoid as theirs
+
+    from retrograd.distributions.transforms import _clipped_sigmoid as ours
+
+    x = [-200.0, -3.0, 0.0, 2.5, 40.0]
+    for dtype in ("float32", "float64"):
+        got = ours(retrograd.tensor(x, dtype=getattr(retrograd, dtype)))
+        want = theirs(torch.tensor(x, dtype=getattr(torch, dtype)))
+        assert got.tolist() == want.tolist() and str(got.dtype)[-7:] == str(want.dtype)[-7:]

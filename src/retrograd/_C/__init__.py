@@ -49,14 +49,14 @@ from ._jit import (
     _jit_set_texpr_fuser_enabled,
     _jit_texpr_fuser_enabled,
 )
-from ._jit_types import TensorType, Type
+from ._jit_types import DeviceObjType, TensorType, Type
 
 __all__ = [
     "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
     "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
-    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "TensorType", "Type", *_jit.__all__,
+    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType", "TensorType", "Type", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.

@@ -21,6 +21,9 @@ from ._transform_elementwise import (
     SoftplusTransform,
     TanhTransform,
 )
+
+# private in PyTorch too, but imported from here by libraries (pytorch-forecasting's logit encoder)
+from ._transform_elementwise import _clipped_sigmoid as _clipped_sigmoid
 from ._transform_vector import (
     CatTransform,
     CorrCholeskyTransform,

@@ -26,6 +26,7 @@ import numpy as np
 from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.placement import in_index_layout
 
 
 class FlatKey(tuple):
@@ -62,6 +63,11 @@ def _take_forward(xp: Any, a: Any, key: tuple) -> Any:
     # dim outermost in memory, so `x[:, idx].view(n, -1)` would fail where PyTorch's works
     r = read(a, key)
     return xp.ascontiguousarray(r).reshape(r.shape)  # (ascontiguousarray makes a 0-d array 1-d)
+
+
+def _index_forward(xp: Any, a: Any, key: tuple) -> Any:
+    # `t[idx]` is a TensorIterator op in PyTorch: its result follows the layout of `a` (see in_index_layout)
+    return in_index_layout(xp, _take_forward(xp, a, key), a, key)
 
 
 def _accumulate_forward(xp: Any, g: Any, shape: tuple, key: tuple, unique: bool = False) -> Any:
@@ -120,12 +126,13 @@ _ADDERS = {
 
 def taker(name: str, node_name: str | None = None) -> Primitive:
     """A Primitive `(a, key) -> a[key]` named after the PyTorch op it implements."""
+    forward = _index_forward if name == "index" else _take_forward
     if name not in _ADDERS:
-        return Primitive(name, _take_forward, [take_rule], node_name=node_name, saves_number=True)
+        return Primitive(name, forward, [take_rule], node_name=node_name, saves_number=True)
     adder = _ADDERS[name]
     # as take_rule, under the node name PyTorch gives this op's gradient
     return Primitive(
-        name, _take_forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name,
+        name, forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name,
         saves_number=True,
     )
 

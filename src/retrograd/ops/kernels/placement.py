@@ -126,6 +126,36 @@ def in_operands_layout(xp: Any, out: Any, a: Any, b: Any) -> Any:
     return result
 
 
+def in_index_layout(xp: Any, out: Any, a: Any, key: tuple) -> Any:
+    """`out`, the row-major `a[key]` of advanced indexing (a key of integer arrays and full
+    slices), in the layout PyTorch's TensorIterator gives it.
+
+    The result's kept dims follow the order of `a`'s strides and its indexed block the index
+    arrays' (`a` is the first operand, the indices come after), so indexing a permuted tensor
+    (`windows[idx]` after `unfold(...).permute(...)`) gives a permuted result: a later
+    `dropout` or `rand_like` then draws its numbers in PyTorch's memory order.
+    """
+    arrays = [k for k in key if not isinstance(k, slice)]
+    if out.ndim < 2 or (is_row_major(a) and all(is_row_major(k) for k in arrays)):
+        return out
+    full = tuple(key) + (slice(None),) * (a.ndim - len(key))
+    indexed = [d for d, k in enumerate(full) if not isinstance(k, slice)]
+    kept = [d for d in range(a.ndim) if d not in indexed]
+    first = indexed[0] if indexed == list(range(indexed[0], indexed[-1] + 1)) else 0  # else: the block moves first
+    block = out.shape[first : first + out.ndim - len(kept)]  # the index arrays' broadcast shape
+    src = tuple(a.strides[d] for d in kept[:first]) + (0,) * len(block) + tuple(a.strides[d] for d in kept[first:])
+    operands = [tuple(abs(s) for s in src)]
+    for k in arrays:
+        inner = _broadcast_strides(block, k)
+        operands.append((0,) * first + tuple(abs(s) for s in inner) + (0,) * (len(kept) - first))
+    strides = _packed_in_order(out.shape, operands)
+    if strides == tuple(s // out.itemsize for s in out.strides):
+        return out
+    result = empty_strided(xp, out.shape, strides, out.dtype)
+    result[...] = out
+    return result
+
+
 def _preserving_strides(a: Any) -> tuple:
     """The element strides of PyTorch's `preserve_format` copy of `a`: a dense input's own (those
     of its size-1 dims included, which say whether it is channels-last), else `preserved_strides`."""
