@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._layouts import contiguous_format
+from ...backend.compat import as_strided
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
@@ -159,9 +160,21 @@ squeeze_dims_list = Primitive(
     "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
     node_name="SqueezeBackward5", view=True,
 )
-_unsqueeze = Primitive(
-    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_squeezed], view=True
-)
+def _unsqueeze_forward(xp: Any, a: Any, shape: tuple) -> Any:
+    """`a` with a size-1 dim added, strided as PyTorch strides it: the other dims keep their
+    strides and the new dim at d steps over the dim it precedes (`size[d] * stride[d]`), or 1
+    element at the end. NumPy's reshape restrides size-1 dims its own way
+    (`t.unsqueeze(-1).stride()` is `(1200, 1, 6, 1)`, not `(1200, 1, 6, 6)`)."""
+    out = a.reshape(shape)
+    if a.size == 0:  # an empty tensor reports contiguous strides whatever NumPy holds
+        return out
+    d = next((i for i, s in enumerate(a.shape) if shape[i] != s), a.ndim)
+    step = a.strides[d] * a.shape[d] if d < a.ndim else a.itemsize
+    strides = a.strides[:d] + (step,) + a.strides[d:]
+    return out if out.strides == strides else as_strided(out, shape, strides)
+
+
+_unsqueeze = Primitive("unsqueeze", _unsqueeze_forward, [_squeezed], view=True)
 _permute = Primitive(
     "permute",
     lambda xp, a, dims: a.transpose(dims),
