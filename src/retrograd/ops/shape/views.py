@@ -161,17 +161,24 @@ squeeze_dims_list = Primitive(
     node_name="SqueezeBackward5", view=True,
 )
 def _unsqueeze_forward(xp: Any, a: Any, shape: tuple) -> Any:
-    """`a` with a size-1 dim added, strided as PyTorch strides it: the other dims keep their
-    strides and the new dim at d steps over the dim it precedes (`size[d] * stride[d]`), or 1
-    element at the end. NumPy's reshape restrides size-1 dims its own way
-    (`t.unsqueeze(-1).stride()` is `(1200, 1, 6, 1)`, not `(1200, 1, 6, 6)`)."""
+    """`a` with size-1 dims added (one for `unsqueeze`, several for a squeeze's derivative),
+    strided as PyTorch strides them: the other dims keep their strides and a new dim steps over
+    the dim it precedes (`size[d] * stride[d]`), or 1 element at the end. NumPy's reshape
+    restrides size-1 dims its own way (`t.unsqueeze(-1).stride()` is `(1200, 1, 6, 1)`, not
+    `(1200, 1, 6, 6)`)."""
     out = a.reshape(shape)
     if a.size == 0:  # an empty tensor reports contiguous strides whatever NumPy holds
         return out
-    d = next((i for i, s in enumerate(a.shape) if shape[i] != s), a.ndim)
-    step = a.strides[d] * a.shape[d] if d < a.ndim else a.itemsize
-    strides = a.strides[:d] + (step,) + a.strides[d:]
-    return out if out.strides == strides else as_strided(out, shape, strides)
+    strides, j = [], 0  # j: the next dim of `a`; the new dims are the 1s it does not match
+    for size in shape:
+        if j < a.ndim and a.shape[j] == size:
+            strides.append(a.strides[j])
+            j += 1
+        else:
+            strides.append(a.strides[j] * a.shape[j] if j < a.ndim else a.itemsize)
+    if j < a.ndim or out.strides == tuple(strides):  # not only 1s inserted, or NumPy agrees
+        return out
+    return as_strided(out, shape, tuple(strides))
 
 
 _unsqueeze = Primitive("unsqueeze", _unsqueeze_forward, [_squeezed], view=True)
