@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._layouts import contiguous_format
+from ...backend.compat import as_strided
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
@@ -159,9 +160,28 @@ squeeze_dims_list = Primitive(
     "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
     node_name="SqueezeBackward5", view=True,
 )
-_unsqueeze = Primitive(
-    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_squeezed], view=True
-)
+def _unsqueeze_forward(xp: Any, a: Any, shape: tuple) -> Any:
+    """`a` with size-1 dims added (one for `unsqueeze`, several for a squeeze's derivative),
+    strided as PyTorch strides them: the other dims keep their strides and a new dim steps over
+    the dim it precedes (`size[d] * stride[d]`), or 1 element at the end. NumPy's reshape
+    restrides size-1 dims its own way (`t.unsqueeze(-1).stride()` is `(1200, 1, 6, 1)`, not
+    `(1200, 1, 6, 6)`)."""
+    out = a.reshape(shape)
+    if a.size == 0:  # an empty tensor reports contiguous strides whatever NumPy holds
+        return out
+    strides, j = [], 0  # j: the next dim of `a`; the new dims are the 1s it does not match
+    for size in shape:
+        if j < a.ndim and a.shape[j] == size:
+            strides.append(a.strides[j])
+            j += 1
+        else:
+            strides.append(a.strides[j] * a.shape[j] if j < a.ndim else a.itemsize)
+    if j < a.ndim or out.strides == tuple(strides):  # not only 1s inserted, or NumPy agrees
+        return out
+    return as_strided(out, shape, tuple(strides))
+
+
+_unsqueeze = Primitive("unsqueeze", _unsqueeze_forward, [_squeezed], view=True)
 _permute = Primitive(
     "permute",
     lambda xp, a, dims: a.transpose(dims),
