@@ -91,7 +91,8 @@ def _operator_log(lib):
         "2 - s": lambda: 2 - s, "t * s": lambda: t * s, "t / s": lambda: t / s, "t < s": lambda: t < s,
         "s < t": lambda: s < t, "t >= s": lambda: t >= s, "t == s": lambda: t == s, "t != s": lambda: t != s,
         "t @ s": lambda: t @ s, "t % s": lambda: t % s, "t // s": lambda: t // s, "bt & bs": lambda: bt & bs,
-        "-s": lambda: -s, "+s": lambda: +s, "abs(s)": lambda: abs(s),
+        "-s": lambda: -s, "+s": lambda: +s, "abs(s)": lambda: abs(s), "s ** 2": lambda: s ** 2,
+        "2 / s": lambda: 2 / s, "2 ** s": lambda: 2 ** s,
     }.items():  # fmt: skip
         Recorded.calls.clear()
         result = case()
@@ -110,6 +111,8 @@ def test_operators_report_pytorchs_methods():
     assert log["t == s"] == ("Recorded", ["__eq__"]) and log["t != s"] == ("Recorded", ["ne"])
     assert log["2 - s"] == ("Recorded", ["__rsub__"]) and log["t % s"] == ("Recorded", ["remainder"])
     assert log["u += s"] == ("Recorded", ["add_"])
+    assert log["s ** 2"] == ("Recorded", ["pow"]) and log["2 / s"] == ("Recorded", ["__rdiv__"])
+    assert retrograd.Tensor.__rtruediv__ == retrograd.Tensor.__rdiv__  # (one function, two checked names)
     assert retrograd.Tensor.__radd__ is _recording(retrograd).__radd__  # no reflected operator of its own
 
 

@@ -529,15 +529,17 @@ _BINARY = frozenset(f"__{op}__" for base in _ARITHMETIC for op in (base, "r" + b
 _OPERATORS = _BINARY | frozenset({
     "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__", "__float__", "__int__", "__bool__",
     "__index__", "__complex__", "__len__", "__contains__", "__reversed__", "__array__", "__format__", "__repr__",
+    "__rdiv__",
 })  # fmt: skip
 # The method an operator hands to `__torch_function__`, where PyTorch's is not the operator itself:
-# `t - s` reports Tensor.sub, `t += s` Tensor.add_ (`==`, `//`, `**`, `&` report their operator).
+# `t - s` reports Tensor.sub, `t += s` Tensor.add_, `t ** 2` Tensor.pow, `2 / t` Tensor.__rdiv__ (`==`,
+# `//`, `&` report their operator).
 _OPERATOR_METHODS = {
     "__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub", "__isub__": "sub_",
     "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_", "__truediv__": "div", "__itruediv__": "div_",
     "__ifloordiv__": "floor_divide_", "__matmul__": "matmul", "__mod__": "remainder", "__rand__": "bitwise_and",
     "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__pos__": "positive",
-    "__neg__": "neg", "__abs__": "abs",
+    "__neg__": "neg", "__abs__": "abs", "__pow__": "pow", "__rtruediv__": "__rdiv__",
 }  # fmt: skip
 # `as_subclass` is how a `__torch_function__` unwraps (`x.as_subclass(Tensor)`): PyTorch does not dispatch it.
 _NOT_DISPATCHED = frozenset({"as_subclass"})

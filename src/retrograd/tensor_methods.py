@@ -675,13 +675,15 @@ class TensorMethods:
         except TypeError:
             return NotImplemented
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rdiv__(self, other: Any) -> Tensor:
         if isinstance(other, np.ndarray):  # PyTorch's `reciprocal() * other`: NumPy multiplies
             return self.reciprocal() * other
         try:
             return _ops.rdiv(self, other)
         except TypeError:
             return NotImplemented
+
+    __rtruediv__ = __rdiv__  # (as PyTorch's: `__torch_function__` reports `2 / x` as `Tensor.__rdiv__`)
 
     def __itruediv__(self, other: Any) -> Tensor:
         if isinstance(other, np.ndarray):
