@@ -726,7 +726,8 @@ class CheckedMethod:
         return _method_answer(self._name, instance, args, kwargs, _overloaded(overloaded))
 
     def __eq__(self, other: object) -> bool:
-        return other is self or other is self._method
+        # (two names of one method, `__rtruediv__` and `__rdiv__`, are equal as PyTorch's one function)
+        return other is self or other is self._method or (type(other) is CheckedMethod and other._method is self._method)
 
     def __hash__(self) -> int:
         return hash(self._method)
