@@ -727,7 +727,8 @@ class CheckedMethod:
 
     def __eq__(self, other: object) -> bool:
         # (two names of one method, `__rtruediv__` and `__rdiv__`, are equal as PyTorch's one function)
-        return other is self or other is self._method or (type(other) is CheckedMethod and other._method is self._method)
+        twin = type(other) is CheckedMethod and other._method is self._method  # type: ignore[attr-defined]
+        return other is self or other is self._method or twin
 
     def __hash__(self) -> int:
         return hash(self._method)
