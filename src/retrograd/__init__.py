@@ -167,6 +167,7 @@ pi = _math.pi
 inf = _math.inf
 nan = _math.nan
 newaxis = None  # `x[:, torch.newaxis]`, as NumPy's
+has_spectral = True  # PyTorch's build flag for its FFT: `retrograd.fft` is always there
 # the package is its own attribute in PyTorch (`torch.torch is torch`); kornia writes `torch.torch.Tensor`
 torch = _sys.modules[__name__]
 
@@ -187,7 +188,10 @@ _ON_FIRST_USE = {
     "xpu": "xpu", "mps": "mps", "Stream": "_streams", "Event": "_streams",
     "get_device_module": "_device_module",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
-    "set_num_threads": "_threads", "get_num_threads": "_threads",
+    "set_num_threads": "_threads", "get_num_threads": "_threads", "init_num_threads": "_threads",
+    "set_warn_always": "_global_flags", "is_warn_always_enabled": "_global_flags",
+    "set_flush_denormal": "_global_flags", "is_storage": "_typed_storage",
+    "set_anomaly_enabled": "engine.anomaly_mode", "OutOfMemoryError": "_C", "AcceleratorError": "_C",
     "set_num_interop_threads": "_threads", "get_num_interop_threads": "_threads",
     "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",

@@ -24,14 +24,15 @@ _BUILTIN_NAMESPACES = frozenset({"", "nn.functional", "linalg", "fft", "special"
 _PYTHON_WRITTEN = {
     "": frozenset("""
         _assert _check _check_index _check_not_implemented _check_tensor_all _check_tensor_all_with _check_type
-        _check_value _check_with are_deterministic_algorithms_enabled atleast_1d atleast_2d atleast_3d block_diag
-        broadcast_shapes broadcast_tensors cartesian_prod cdist chain_matmul compile eig einsum from_dlpack
-        get_default_device get_deterministic_debug_mode get_float32_matmul_precision get_rng_state initial_seed
-        is_deterministic_algorithms_warn_only_enabled is_tensor load lobpcg lstsq lu manual_seed matrix_rank meshgrid
-        norm pca_lowrank save seed set_default_device set_default_dtype set_default_tensor_type
-        set_deterministic_debug_mode set_float32_matmul_precision set_printoptions set_rng_state solve split stft
-        svd_lowrank sym_float sym_int sym_ite sym_max sym_min sym_not sym_sqrt symeig tensordot typename unique
-        unique_consecutive unravel_index use_deterministic_algorithms vmap
+        _check_value _check_with are_deterministic_algorithms_enabled atleast_1d atleast_2d atleast_3d
+        block_diag broadcast_shapes broadcast_tensors cartesian_prod cdist chain_matmul compile eig einsum
+        from_dlpack get_default_device get_deterministic_debug_mode get_float32_matmul_precision get_rng_state
+        initial_seed is_deterministic_algorithms_warn_only_enabled is_storage is_tensor is_warn_always_enabled
+        load lobpcg lstsq lu manual_seed matrix_rank meshgrid norm pca_lowrank save seed set_default_device
+        set_default_dtype set_default_tensor_type set_deterministic_debug_mode set_float32_matmul_precision
+        set_printoptions set_rng_state set_warn_always solve split stft svd_lowrank sym_float sym_int sym_ite
+        sym_max sym_min sym_not sym_sqrt symeig tensordot typename unique unique_consecutive unravel_index
+        use_deterministic_algorithms vmap
     """.split()),
     "nn.functional": frozenset("""
         adaptive_avg_pool2d adaptive_avg_pool3d adaptive_max_pool1d adaptive_max_pool1d_with_indices

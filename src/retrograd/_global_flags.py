@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ._user_frames import frames_up
+from ._user_frames import frames_up, warn_always
 
 __all__ = [
     "sdp_enabled",
@@ -26,6 +26,9 @@ __all__ = [
     "fill_uninitialized_memory",
     "set_fill_uninitialized_memory",
     "fills_uninitialized_memory",
+    "set_warn_always",
+    "is_warn_always_enabled",
+    "set_flush_denormal",
 ]
 
 _PRECISIONS = ("highest", "high", "medium")
@@ -232,3 +235,56 @@ def fills_uninitialized_memory() -> bool:
     """Whether `empty`, `empty_like`, `empty_strided` and `resize_` fill what they make with NaN (or an
     integer dtype's largest value, True for bool), as PyTorch does under `use_deterministic_algorithms(True)`."""
     return _deterministic and _fill_uninitialized
+
+
+def set_warn_always(b: bool) -> None:
+    """Make the warnings PyTorch gives once per process warn every time (or once again, with False).
+
+    Args:
+        b (bool): True: every call that would warn once warns; False: the default.
+
+    Returns:
+        None
+
+    Examples:
+        >>> retrograd.set_warn_always(True)
+        >>> retrograd.is_warn_always_enabled()
+        True
+        >>> retrograd.set_warn_always(False)
+    """
+    warn_always.enabled = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    """Whether `set_warn_always(True)` is in force.
+
+    Returns:
+        bool: False by default.
+
+    Examples:
+        >>> retrograd.is_warn_always_enabled()
+        False
+    """
+    return warn_always.enabled
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """Ask for denormal floats to be flushed to zero; retrograd cannot, and says so.
+
+    PyTorch sets the CPU's flush-to-zero flags for its own kernels. NumPy's kernels run under the
+    flags Python starts with, which retrograd leaves alone, so denormals are kept and this returns
+    False, PyTorch's answer on a CPU without the feature.
+
+    Args:
+        mode (bool): whether to flush (True) or keep (False) denormals.
+
+    Returns:
+        bool: False: the mode was not set.
+
+    Examples:
+        >>> retrograd.set_flush_denormal(True)
+        False
+    """
+    if type(mode) is not bool:
+        raise TypeError(f"set_flush_denormal(): argument 'mode' (position 1) must be bool, not {type(mode).__name__}")
+    return False

@@ -174,3 +174,37 @@ def suggested_format(shape: tuple[int, ...], strides: tuple[int, ...]) -> str:
             return "contiguous_format"
         low = strides[d] * shape[d] if shape[d] > 1 else strides[d]
     return "channels_last" if rank == 4 else "channels_last_3d"
+
+
+def dims_by_stride(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+    """The dims from the one that steps furthest in memory to the one that steps least, as PyTorch
+    orders them (`Tensor.dim_order`): row-major and channels-last tensors by their format, else an
+    insertion sort by stride (0 strides and ties keep their order; a tie goes to the longer dim).
+    Also whether that order is ambiguous: two neighbours in it that the sort could not tell apart."""
+    rank = len(shape)
+    if rank <= 1:
+        return tuple(range(rank)), False
+    contiguous = is_contiguous_as(shape, strides, "contiguous_format")
+    channels_last = is_contiguous_as(shape, strides, "channels_last")
+    if contiguous != channels_last:
+        return (tuple(range(rank)) if contiguous else (0, *range(2, rank), 1)), False
+
+    def should_swap(a: int, b: int) -> int:
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return -1 if strides[a] < strides[b] else 1
+        return 1 if shape[a] > shape[b] else 0
+
+    perm = list(range(rank - 1, -1, -1))  # sorted back to front, then reversed
+    for i in range(1, rank):
+        right = i
+        for left in range(i - 1, -1, -1):
+            comparison = should_swap(perm[left], perm[right])
+            if comparison > 0:
+                perm[left], perm[right] = perm[right], perm[left]
+                right = left
+            elif comparison < 0:
+                break
+    ambiguous = any(should_swap(perm[i], perm[i + 1]) != -1 for i in range(rank - 1))
+    return tuple(reversed(perm)), ambiguous

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["get_num_interop_threads", "get_num_threads", "set_num_interop_threads", "set_num_threads"]
+__all__ = [
+    "get_num_interop_threads", "get_num_threads", "init_num_threads", "set_num_interop_threads", "set_num_threads",
+]  # fmt: skip
 
 
 def _cpu_count() -> int:
@@ -112,3 +114,14 @@ def get_num_interop_threads() -> int:
         True
     """
     return _num_interop_threads
+
+
+def init_num_threads() -> None:
+    """Set up the thread pools (PyTorch's worker-thread hook); retrograd's are NumPy's, ready already.
+
+    Returns:
+        None
+
+    Examples:
+        >>> retrograd.init_num_threads()
+    """

@@ -17,7 +17,7 @@ from ._display_name import package_name
 from ._storage import UntypedStorage
 from ._user_frames import user_stacklevel
 
-__all__ = ["TypedStorage", "warn_removal"]
+__all__ = ["TypedStorage", "is_storage", "warn_removal"]
 
 _REMOVAL = (
     "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only "
@@ -120,3 +120,20 @@ class TypedStorage:
         warn_removal()
         head = f"[{self._type_name()}(dtype={self.dtype}, device={self._untyped.device}) of size {self._size()}]"
         return " " + "\n ".join(str(self._item(i)) for i in range(self._size())) + "\n" + head
+
+
+def is_storage(obj: Any) -> bool:
+    """Whether `obj` is a storage (`tensor.untyped_storage()`, `tensor.storage()`), not a tensor.
+
+    Args:
+        obj (Any): any object.
+
+    Returns:
+        bool: True for an `UntypedStorage` or a `TypedStorage`.
+
+    Examples:
+        >>> t = retrograd.ones(2)
+        >>> retrograd.is_storage(t.untyped_storage()), retrograd.is_storage(t)
+        (True, False)
+    """
+    return type(obj) in (UntypedStorage, TypedStorage)

@@ -63,9 +63,16 @@ def frames_up(stacklevel: int) -> int:
 _warned_once: set[str] = set()  # the keys of the warnings given: PyTorch's TORCH_WARN_ONCE is per process
 
 
+class _WarnAlways:
+    enabled = False  # `set_warn_always(True)`: the once-per-process warnings warn every time
+
+
+warn_always = _WarnAlways()
+
+
 def warn_once(key: str, message: str, category: type[Warning] = UserWarning) -> None:
     """`message` at the user's line, the first time `key` asks for it in this process (PyTorch's
-    TORCH_WARN_ONCE); later calls with that key say nothing."""
-    if key not in _warned_once:
+    TORCH_WARN_ONCE); later calls with that key say nothing, unless `set_warn_always(True)`."""
+    if warn_always.enabled or key not in _warned_once:
         _warned_once.add(key)
         warnings.warn(message, category, stacklevel=user_stacklevel())

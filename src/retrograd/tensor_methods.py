@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _op_method, _storage, _typed_storage
+from . import _layouts, _op_method, _storage, _typed_storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from ._user_frames import frames_up
 from .backend import device as _device
@@ -164,6 +164,7 @@ class TensorMethods:
     sgn = OpMethod("sgn")
     conj = OpMethod("conj")
     conj_physical = OpMethod("conj_physical")
+    conj_physical_ = InPlaceMethod("conj_physical")
     resolve_conj = OpMethod("resolve_conj")
     resolve_neg = OpMethod("resolve_neg")
     is_conj = OpMethod("is_conj")
@@ -1548,7 +1549,7 @@ class TensorMethods:
 
         Args:
             *sizes (int or sequence of int): the new shape, as separate ints or one sequence.
-            memory_format (memory_format, optional): only the default is supported.
+            memory_format (memory_format, optional): only the default (row-major) layout is supported.
 
         Returns:
             Tensor: this tensor, with the new shape; the elements it keeps are its first ones in
@@ -1560,17 +1561,18 @@ class TensorMethods:
             tensor([[1., 2.],
                     [3., 4.]])
         """
-        if memory_format is not None:
+        if memory_format is not None and memory_format is not _layouts.contiguous_format:
             raise NotImplementedError("resize_(): only the default memory_format is supported")
         shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
         _storage.resize_in_place(self, tuple(int(s) for s in shape))
         return self
 
-    def resize_as_(self, the_template: Tensor) -> Tensor:
+    def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
         """`resize_` to another tensor's shape.
 
         Args:
             the_template (Tensor): the tensor whose shape to take (its values are not used).
+            memory_format (memory_format, optional): as `resize_`'s: only the default layout.
 
         Returns:
             Tensor: this tensor with `the_template`'s shape; see `resize_` for which elements stay.
@@ -1581,7 +1583,10 @@ class TensorMethods:
             tensor([[0, 1],
                     [2, 3]])
         """
-        return self.resize_(tuple(the_template.shape))
+        if not isinstance(the_template, TensorMethods):
+            kind = type(the_template).__name__
+            raise TypeError(f"resize_as_(): argument 'the_template' (position 2) must be Tensor, not {kind}")
+        return self.resize_(tuple(the_template.shape), memory_format=memory_format)
 
     def resize(self, *sizes: Any) -> Tensor:
         """A copy of another shape with the same number of elements (deprecated, as in PyTorch: use `reshape`).
@@ -1694,6 +1699,96 @@ class TensorMethods:
         if device is not None:
             _device(device)  # PyTorch's error for an unknown device string
         return False
+
+    def is_distributed(self) -> bool:
+        """False: a tensor here is never spread over processes (PyTorch's old distributed-tensor flag).
+
+        Returns:
+            bool: False.
+
+        Examples:
+            >>> retrograd.ones(2).is_distributed()
+            False
+        """
+        return False
+
+    def is_set_to(self, tensor: Tensor) -> bool:
+        """Whether both tensors view the same elements of the same memory: same storage, storage
+        offset, shape and strides.
+
+        Args:
+            tensor (Tensor): the tensor to compare with.
+
+        Returns:
+            bool: True for the tensor itself or an identical view of it.
+
+        Examples:
+            >>> x = retrograd.ones(3)
+            >>> x.is_set_to(x.view(3)), x.is_set_to(x[:2]), x.is_set_to(x.clone())
+            (True, False, False)
+        """
+        a, b = self._data, tensor._data
+        same_memory = _storage.root_array(a) is _storage.root_array(b)
+        return bool(same_memory and a.shape == b.shape and a.strides == b.strides
+                    and _storage.storage_offset(a) == _storage.storage_offset(b))  # fmt: skip
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple[int, ...]:
+        """The dims from the one that steps furthest in memory to the one that steps least.
+
+        A row-major tensor gives `(0, 1, ..., n-1)`; a channels-last image batch `(0, 2, 3, 1)`.
+
+        Args:
+            ambiguity_check (bool or list of memory_format): True raises when the order is not unique
+                (equal strides, or a dim of size 1); a list of memory formats raises unless the tensor
+                is laid out in exactly one of them.
+
+        Returns:
+            tuple of int: a permutation of the dims.
+
+        Examples:
+            >>> retrograd.zeros(2, 3, 4).permute(2, 0, 1).dim_order()
+            (1, 2, 0)
+        """
+        formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+        if not isinstance(ambiguity_check, bool) and (
+            not isinstance(ambiguity_check, list) or not all(isinstance(f, _layouts.memory_format) for f in formats)
+        ):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        shape, strides = self._data.shape, self.stride()
+        if ambiguity_check is not False:
+            several = any(a == b for a, b in zip(strides, strides[1:])) or 1 in shape
+            fitting = sum(bool(self.is_contiguous(memory_format=f)) for f in formats)
+            if several and fitting != 1:
+                raise RuntimeError(
+                    "The tensor does not have unique dim order, or cannot map to exact one of the given memory formats."
+                )
+        order, ambiguous = _layouts.dims_by_stride(shape, strides)
+        if ambiguous and ambiguity_check is not False and ambiguity_check != []:
+            raise RuntimeError("The tensor does not have unique dim order.")
+        return order
+
+    def module_load(self, other: Tensor, assign: bool = False) -> Tensor:
+        """What `Module.load_state_dict` makes of a state-dict value `other` for this parameter or
+        buffer (a tensor subclass may override it).
+
+        Args:
+            other (Tensor): the value from the state dict.
+            assign (bool): True: `other` itself is taken (detached); False: it is copied into this
+                tensor, which keeps its own memory (default False).
+
+        Returns:
+            Tensor: the detached tensor to install.
+
+        Examples:
+            >>> p = retrograd.zeros(2)
+            >>> p.module_load(retrograd.ones(2))
+            tensor([1., 1.])
+            >>> p
+            tensor([1., 1.])
+        """
+        if assign:
+            return other.detach()
+        return self.copy_(other).detach()  # (Module.load_state_dict calls it under no_grad)
 
     # --- in-place view ops: the tensor takes a new shape (engine.inplace_views) -------------------
 

@@ -200,6 +200,7 @@ EXEMPT = {
         "full_like", "empty_like", "scalar_like", "new_like", "scalar_tensor",
     ]
 }
+EXEMPT["empty_permuted"] = "creation (uninitialised values): strides tested in tests/test_api_additions.py"
 EXEMPT["frombuffer"] = "creation from bytes: tested in tests/test_edge_values_pytorch.py"
 EXEMPT["to_dlpack"] = "a DLPack capsule of the same memory, no tensor output: tests/test_creation.py"
 EXEMPT["broadcast_shapes"] = "shape arithmetic, no tensor output: tests/test_views.py"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .._default_device import get_default_device
+from .._errors import AcceleratorError, OutOfMemoryError
 from .._generator import Generator
 from .._torch_function import _disabled_torch_function_impl
 from ..backend import device
@@ -56,7 +57,8 @@ __all__ = [
     "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
-    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType", "TensorType", "Type", *_jit.__all__,
+    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType", "TensorType", "Type",
+    "OutOfMemoryError", "AcceleratorError", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.

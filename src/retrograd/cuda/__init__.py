@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import backend
 from .._display_name import package_class, package_name
+from .._errors import OutOfMemoryError
 from ..legacy_types import CUDA_BY_NAME as _LEGACY
 from . import amp, memory, nvtx
 from ._runtime import cuda_or_raise as _backend
@@ -47,6 +48,7 @@ __all__ = [
     "HalfTensor",
     "IntTensor",
     "LongTensor",
+    "OutOfMemoryError",
     "ShortTensor",
     "Event",
     "Stream",

@@ -58,6 +58,30 @@ def is_anomaly_check_nan_enabled() -> bool:
     return anomaly.check_nan
 
 
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off for the rest of the program (the function form of
+    `autograd.set_detect_anomaly`, without a block to leave).
+
+    Args:
+        enabled (bool): whether backward errors and NaNs are traced back to their forward op.
+        check_nan (bool): whether a NaN returned by a backward function raises (default True).
+
+    Returns:
+        None
+
+    Examples:
+        >>> retrograd.set_anomaly_enabled(True)
+        >>> retrograd.is_anomaly_enabled()
+        True
+        >>> retrograd.set_anomaly_enabled(False)
+    """
+    for position, (name, value) in enumerate((("enabled", enabled), ("check_nan", check_nan)), 1):
+        if type(value) is not bool:
+            kind = type(value).__name__
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {position}) must be bool, not {kind}")
+    anomaly.enabled, anomaly.check_nan = enabled, check_nan
+
+
 class detect_anomaly(_GradModeManager):
     """Context manager / decorator that turns anomaly detection on (slow: for debugging).
 

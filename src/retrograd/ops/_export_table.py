@@ -30,8 +30,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "from_numpy", "frombuffer", "from_dlpack", "to_dlpack",
     ),
     "creation": (
-        "zeros", "ones", "full", "empty", "empty_strided", "eye", "zeros_like", "ones_like", "full_like",
-        "empty_like", "scalar_like", "new_like",
+        "zeros", "ones", "full", "empty", "empty_strided", "empty_permuted", "eye", "zeros_like", "ones_like",
+        "full_like", "empty_like", "scalar_like", "new_like",
     ),
     "ranges": (
         "arange", "range", "linspace", "logspace",
@@ -109,10 +109,11 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inplace_functions": (
         "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
         "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
-        "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_",
-        "fix_", "floor_", "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_",
-        "neg_", "negative_", "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
-        "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+        "clip_", "conj_physical_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_",
+        "expm1_", "fill_", "fix_", "floor_", "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_",
+        "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "resize_as_", "round_",
+        "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
+        "xlogy_", "zero_",
     ),
     "foreach": (
         "_foreach_abs", "_foreach_abs_", "_foreach_acos", "_foreach_acos_", "_foreach_add", "_foreach_add_",

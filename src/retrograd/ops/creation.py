@@ -41,6 +41,7 @@ __all__ = [
     "full",
     "empty",
     "empty_strided",
+    "empty_permuted",
     "eye",
     "zeros_like",
     "ones_like",
@@ -287,6 +288,43 @@ def empty_strided(
         memory[...] = fill  # the storage, not the (perhaps overlapping) view of it
     array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps), subok=True)
     return _factory(array, requires_grad, target)
+
+
+def empty_permuted(
+    size: Any, physical_layout: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, pin_memory: bool = False,
+) -> Tensor:
+    """A tensor of shape `size` whose dims lie in memory in the order `physical_layout`, outermost first.
+
+    `empty_permuted((2, 3, 4), (0, 2, 1))` is `empty(2, 4, 3).permute(0, 2, 1)`: its dim 1 varies
+    fastest in memory. `(0, 2, 3, 1)` gives an image batch in channels-last layout.
+
+    Args:
+        size (sequence of int): the logical shape.
+        physical_layout (sequence of int): a permutation of the dims, from the slowest-varying in memory
+            to the fastest.
+        dtype (dtype, optional): the dtype (default: the default float).
+        layout (layout, optional): only `retrograd.strided`.
+        device (str or device, optional): the device.
+        requires_grad (bool): whether autograd records operations on the result.
+        pin_memory (bool): only False (no CUDA here).
+
+    Returns:
+        Tensor: shape `size`, dense, its strides decreasing along `physical_layout`.
+
+    Examples:
+        >>> retrograd.empty_permuted((2, 3, 4), (0, 2, 1)).stride()
+        (12, 1, 3)
+    """
+    shape = new_shape(size, "empty_permuted")
+    order = tuple(int(d) for d in physical_layout)
+    if len(order) != len(shape):
+        raise RuntimeError("Number of dimensions in size does not match the length of the physical_layout")
+    if sorted(order) != list(range(len(shape))):
+        raise RuntimeError("Duplicate dim not allowed" if len(set(order)) < len(order) else "Dimension out of range")
+    physical = empty(*(shape[d] for d in order), dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)
+    inverse = tuple(order.index(d) for d in range(len(order)))
+    return physical.permute(inverse).requires_grad_(requires_grad)
 
 
 def full(

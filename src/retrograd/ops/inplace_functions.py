@@ -14,10 +14,11 @@ from .inplace_function_docs import docstring
 
 __all__ = [
     "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
-    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_",
-    "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "index_put_", "log10_",
-    "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "round_",
-    "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "conj_physical_", "cos_",
+    "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_",
+    "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_",
+    "reciprocal_", "resize_as_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
+    "tanh_", "trunc_", "xlogy_", "zero_",
 ]  # fmt: skip
 
 
@@ -53,6 +54,7 @@ clamp_ = _in_place("clamp_")
 clamp_max_ = _in_place("clamp_max_")
 clamp_min_ = _in_place("clamp_min_")
 clip_ = _in_place("clip_")
+conj_physical_ = _in_place("conj_physical_")
 cos_ = _in_place("cos_")
 cosh_ = _in_place("cosh_")
 deg2rad_ = _in_place("deg2rad_")
@@ -77,6 +79,7 @@ neg_ = _in_place("neg_")
 negative_ = _in_place("negative_")
 rad2deg_ = _in_place("rad2deg_")
 reciprocal_ = _in_place("reciprocal_")
+resize_as_ = _in_place("resize_as_")
 round_ = _in_place("round_")
 rsqrt_ = _in_place("rsqrt_")
 sigmoid_ = _in_place("sigmoid_")
