@@ -346,6 +346,29 @@ def test_functional_calls_record_pytorch_keyword_arguments():
     assert kw["sigmoid"][0] == "call_method"
 
 
+def _prefixed_names_traced(m):
+    """A traced function calling `linalg.norm`, `special.erf` and `fft.rfft`, whose `__name__`s are PyTorch's
+    "linalg_norm", "special_erf", "fft_rfft": its result and its pickled copy's (rfft(x): 1.75, -1.5+1.25j, 3.25)."""
+    import pickle
+
+    gm = m.fx.symbolic_trace(lambda x: m.linalg.norm(x) + m.special.erf(x).sum() + m.fft.rfft(x).abs().sum())
+    x = m.tensor([0.5, -1.0, 2.0, 0.25])
+    return [round(gm(x).item(), 5), round(pickle.loads(pickle.dumps(gm))(x).item(), 5)], gm.code
+
+
+def test_traced_prefixed_names_run():
+    values, code = _prefixed_names_traced(rg)
+    expected = math.sqrt(5.3125) + sum(math.erf(v) for v in (0.5, -1.0, 2.0, 0.25)) + 5 + math.hypot(1.5, 1.25)
+    assert values == [round(expected, 5)] * 2
+    assert "linalg_norm = retrograd.linalg.norm(x)" in code and "retrograd.special.erf(x)" in code
+    assert "retrograd.fft.rfft(x)" in code
+
+
+def test_traced_prefixed_names_run_vs_torch():
+    torch = _torch()
+    assert _prefixed_names_traced(rg)[0] == _prefixed_names_traced(torch)[0]
+
+
 def test_graph_module_pickles_through_its_code():
     import io
     import pickle

@@ -159,11 +159,13 @@ def _overridable() -> tuple[dict[Any, list[Callable[..., Any]]], dict[Callable[.
     by_namespace: dict[Any, list[Callable[..., Any]]] = defaultdict(list)
     names: dict[Callable[..., Any], str] = {}
     for where, module in _namespaces():
+        ignored = frozenset(_torch_function.IGNORED_FUNCTIONS.get(where, ()))
         for name in sorted(dir(module)):
             func = getattr(module, name, None)
-            public = getattr(func, "_public_function", False) and not getattr(func, "_modes_only", False)
-            if public and func not in names:
-                by_namespace[module].append(func)  # type: ignore[arg-type]
+            public = getattr(func, "_public_function", False)
+            if (public or (name in ignored and callable(func))) and func not in names:
+                if public and not getattr(func, "_modes_only", False):  # the ignored ones are named, not listed
+                    by_namespace[module].append(func)  # type: ignore[arg-type]
                 names[func] = f"{package_name()}.{where}.{name}" if where else f"{package_name()}.{name}"  # type: ignore[index]
     for func in _tensor_methods():
         by_namespace[Tensor].append(func)
@@ -185,7 +187,8 @@ def get_overridable_functions() -> dict[Any, list[Callable[..., Any]]]:
 
 def resolve_name(f: Callable[..., Any]) -> str | None:
     """The name under which `f` (as a `__torch_function__` receives it) is public: "torch.add",
-    "torch.Tensor.add", "torch.nn.functional.relu"; None for a function that does not dispatch.
+    "torch.Tensor.add", "torch.nn.functional.relu", "torch.ones" (the functions that take no part in the
+    protocol are named too, as PyTorch's logging modes print them); None for a function not public.
 
     >>> retrograd.overrides.resolve_name(retrograd.Tensor.add)
     'retrograd.Tensor.add'

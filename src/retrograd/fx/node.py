@@ -68,6 +68,8 @@ _C_NN = frozenset({
 def _qualified_name(func: Callable[..., Any]) -> str:
     """`module.name` of a callable as generated code and printed graphs name it (`torch.add`)."""
     name = func.__name__
+    if getattr(func, "_public_function", False):
+        name = func.__qualname__  # its name in its namespace: `linalg.norm`'s `__name__` is PyTorch's "linalg_norm"
     if getattr(builtins, name, None) is func:
         return name
     module = getattr(func, "__module__", None) or "builtins"
