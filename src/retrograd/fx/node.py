@@ -10,6 +10,7 @@ other nodes wherever the value of that node is used; each node keeps its `users`
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -77,9 +78,16 @@ def _qualified_name(func: Callable[..., Any]) -> str:
         module = "retrograd.functional"  # where PyTorch writes split, einsum, norm, ...
     elif module.endswith("nn.functional") and name in _C_NN:
         module = "retrograd._C._nn"  # where PyTorch's C++ functions of nn.functional live
+    elif module.endswith("nn.functional") and getattr(sys.modules["retrograd"], name, None) is func:
+        module = "retrograd"  # `F.conv2d` is `torch.conv2d`
+    elif module.partition(".")[2] in ("linalg", "fft", "special") and name.startswith(module.partition(".")[2] + "_"):
+        module = "retrograd._C._" + module.partition(".")[2]  # `torch.linalg.inv` is `torch._C._linalg.linalg_inv`
     elif getattr(func, "__qualname__", "") == f"Tensor.{name}":
         module = "retrograd.Tensor"
     return f"{_display_module(module)}.{name}"
+
+
+_get_qualified_name = _qualified_name  # (PyTorch's name; FX passes import it from torch.fx.node)
 
 
 def _display_module(module: str) -> str:
