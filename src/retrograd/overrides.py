@@ -159,10 +159,12 @@ def _overridable() -> tuple[dict[Any, list[Callable[..., Any]]], dict[Callable[.
     by_namespace: dict[Any, list[Callable[..., Any]]] = defaultdict(list)
     names: dict[Callable[..., Any], str] = {}
     for where, module in _namespaces():
+        listed: set[Any] = set()  # (an alias in the same namespace is listed once, under its first name)
         for name in sorted(dir(module)):
             func = getattr(module, name, None)
             public = getattr(func, "_public_function", False) and not getattr(func, "_modes_only", False)
-            if public and func not in names:
+            if public and func not in listed:  # `F.conv2d` is `torch.conv2d`: listed in both, named by the last
+                listed.add(func)
                 by_namespace[module].append(func)  # type: ignore[arg-type]
                 names[func] = f"{package_name()}.{where}.{name}" if where else f"{package_name()}.{name}"  # type: ignore[index]
     for func in _tensor_methods():
