@@ -346,27 +346,37 @@ def test_functional_calls_record_pytorch_keyword_arguments():
     assert kw["sigmoid"][0] == "call_method"
 
 
-def _prefixed_names_traced(m):
-    """A traced function calling `linalg.norm`, `special.erf` and `fft.rfft`, whose `__name__`s are PyTorch's
-    "linalg_norm", "special_erf", "fft_rfft": its result and its pickled copy's (rfft(x): 1.75, -1.5+1.25j, 3.25)."""
+def _namespace_calls(t):
+    """FX code for C++ functions of torch.linalg/fft/special (`linalg_inv`) and the conv functions
+    that `F` shares with `torch`; the code runs and pickles."""
     import pickle
 
-    gm = m.fx.symbolic_trace(lambda x: m.linalg.norm(x) + m.special.erf(x).sum() + m.fft.rfft(x).abs().sum())
-    x = m.tensor([0.5, -1.0, 2.0, 0.25])
-    return [round(gm(x).item(), 5), round(pickle.loads(pickle.dumps(gm))(x).item(), 5)], gm.code
+    def f(x, w):
+        y = t.nn.functional.conv2d(x, w, padding=1)[0, 0]
+        return t.special.erf(t.linalg.inv(y + 3 * t.eye(2))) + t.fft.rfft(y).abs().sum() + t.linalg.vector_norm(y)
+
+    gm = t.fx.symbolic_trace(f)
+    x, w = t.ones(1, 1, 2, 2), t.ones(1, 1, 3, 3)
+    calls = [line.strip() for line in _as_torch(gm.code).splitlines() if "torch." in line]
+    return calls, gm(x, w).tolist() == f(x, w).tolist(), pickle.loads(pickle.dumps(gm))(x, w).tolist()
 
 
-def test_traced_prefixed_names_run():
-    values, code = _prefixed_names_traced(rg)
-    expected = math.sqrt(5.3125) + sum(math.erf(v) for v in (0.5, -1.0, 2.0, 0.25)) + 5 + math.hypot(1.5, 1.25)
-    assert values == [round(expected, 5)] * 2
-    assert "linalg_norm = retrograd.linalg.norm(x)" in code and "retrograd.special.erf(x)" in code
-    assert "retrograd.fft.rfft(x)" in code
+def test_namespace_functions_named_as_pytorch_names_them_in_code():
+    calls, same, values = _namespace_calls(rg)
+    assert calls[0] == "conv2d = torch.conv2d(x, w, padding = 1);  x = w = None"
+    assert "linalg_inv = torch._C._linalg.linalg_inv(add);  add = None" in calls
+    assert "special_erf = torch._C._special.special_erf(linalg_inv);  linalg_inv = None" in calls
+    assert "fft_rfft = torch._C._fft.fft_rfft(getitem)" in calls
+    assert same and len(values) == 2
+    assert rg._C._linalg.linalg_inv is rg.linalg.inv and rg._C._special.special_erf is rg.special.erf
+    with pytest.raises(AttributeError):
+        rg._C._linalg.inv  # noqa: B018  (only the full name)
+    assert fx.node._get_qualified_name(rg.fft.fft) == "retrograd._C._fft.fft_fft"
 
 
-def test_traced_prefixed_names_run_vs_torch():
+def test_namespace_functions_in_code_vs_torch():
     torch = _torch()
-    assert _prefixed_names_traced(rg)[0] == _prefixed_names_traced(torch)[0]
+    assert _namespace_calls(rg)[:2] == _namespace_calls(torch)[:2]
 
 
 def test_graph_module_pickles_through_its_code():

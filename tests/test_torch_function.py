@@ -683,6 +683,9 @@ def _overrides_helpers(m):
         ov.resolve_name(m.add), ov.resolve_name(m.Tensor.add), ov.resolve_name(m.nn.functional.relu),
         ov.resolve_name(m.linalg.norm), ov.resolve_name(lambda x: x),
         ov.resolve_name(m.ones), ov.resolve_name(m.is_tensor), ov.resolve_name(m.manual_seed),
+        # `F.conv2d` is `torch.conv2d`: listed under both namespaces, named by the later one
+        m.nn.functional.conv2d in overridable[m], m.nn.functional.conv2d in overridable[m.nn.functional],
+        ov.resolve_name(m.conv2d),
         plus(m.ones(1), 2).tolist(), plus(Seen(), 2), plus.__name__,
         issubclass(ov.BaseTorchFunctionMode, ov.TorchFunctionMode),
     ]  # fmt: skip
@@ -692,7 +695,9 @@ def test_overrides_helpers():
     assert _overrides_helpers(retrograd) == [
         True, False, True, True, True, False, True, -1, -1, True, True, False,
         "retrograd.add", "retrograd.Tensor.add", "retrograd.nn.functional.relu", "retrograd.linalg.norm", None,
-        "retrograd.ones", "retrograd.is_tensor", "retrograd.manual_seed", [3.0], "plus", "plus", True,
+        "retrograd.ones", "retrograd.is_tensor", "retrograd.manual_seed",
+        True, True, "retrograd.nn.functional.conv2d",
+        [3.0], "plus", "plus", True,
     ]  # fmt: skip
 
 

@@ -160,13 +160,16 @@ def _overridable() -> tuple[dict[Any, list[Callable[..., Any]]], dict[Callable[.
     names: dict[Callable[..., Any], str] = {}
     for where, module in _namespaces():
         ignored = frozenset(_torch_function.IGNORED_FUNCTIONS.get(where, ()))
+        listed: set[Any] = set()  # (an alias in the same namespace is listed once, under its first name)
         for name in sorted(dir(module)):
             func = getattr(module, name, None)
-            public = getattr(func, "_public_function", False)
-            if (public or (name in ignored and callable(func))) and func not in names:
-                if public and not getattr(func, "_modes_only", False):  # the ignored ones are named, not listed
-                    by_namespace[module].append(func)  # type: ignore[arg-type]
-                names[func] = f"{package_name()}.{where}.{name}" if where else f"{package_name()}.{name}"  # type: ignore[index]
+            public = getattr(func, "_public_function", False) and not getattr(func, "_modes_only", False)
+            if public and func not in listed:  # `F.conv2d` is `torch.conv2d`: listed in both, named by the last
+                listed.add(func)
+                by_namespace[module].append(func)  # type: ignore[arg-type]
+            elif public or not (name in ignored and callable(func)) or func in names:
+                continue  # (the ignored ones are named, not listed)
+            names[func] = f"{package_name()}.{where}.{name}" if where else f"{package_name()}.{name}"  # type: ignore[index]
     for func in _tensor_methods():
         by_namespace[Tensor].append(func)
         owner = getattr(func, "__self__", None)  # a property's getter is bound to the property

@@ -26,7 +26,7 @@ from ..dtypes import dtype
 from ..engine.grad_mode import in_func_transform as _are_functorch_transforms_active
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
-from . import _functorch, _jit, _nn
+from . import _fft, _functorch, _jit, _linalg, _nn, _special
 from ._dispatch import (
     DisableTorchFunction,
     DisableTorchFunctionSubclass,
@@ -57,8 +57,8 @@ __all__ = [
     "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
-    "_nn", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType", "TensorType", "Type",
-    "OutOfMemoryError", "AcceleratorError", *_jit.__all__,
+    "_nn", "_linalg", "_fft", "_special", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType",
+    "TensorType", "Type", "OutOfMemoryError", "AcceleratorError", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.

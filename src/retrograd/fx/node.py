@@ -10,6 +10,7 @@ other nodes wherever the value of that node is used; each node keeps its `users`
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +69,6 @@ _C_NN = frozenset({
 def _qualified_name(func: Callable[..., Any]) -> str:
     """`module.name` of a callable as generated code and printed graphs name it (`torch.add`)."""
     name = func.__name__
-    if getattr(func, "_public_function", False):
-        name = func.__qualname__  # its name in its namespace: `linalg.norm`'s `__name__` is PyTorch's "linalg_norm"
     if getattr(builtins, name, None) is func:
         return name
     module = getattr(func, "__module__", None) or "builtins"
@@ -79,9 +78,16 @@ def _qualified_name(func: Callable[..., Any]) -> str:
         module = "retrograd.functional"  # where PyTorch writes split, einsum, norm, ...
     elif module.endswith("nn.functional") and name in _C_NN:
         module = "retrograd._C._nn"  # where PyTorch's C++ functions of nn.functional live
+    elif module.endswith("nn.functional") and getattr(sys.modules["retrograd"], name, None) is func:
+        module = "retrograd"  # `F.conv2d` is `torch.conv2d`
+    elif module.partition(".")[2] in ("linalg", "fft", "special") and name.startswith(module.partition(".")[2] + "_"):
+        module = "retrograd._C._" + module.partition(".")[2]  # `torch.linalg.inv` is `torch._C._linalg.linalg_inv`
     elif getattr(func, "__qualname__", "") == f"Tensor.{name}":
         module = "retrograd.Tensor"
     return f"{_display_module(module)}.{name}"
+
+
+_get_qualified_name = _qualified_name  # (PyTorch's name; FX passes import it from torch.fx.node)
 
 
 def _display_module(module: str) -> str:

@@ -1,0 +1,15 @@
+"""`torch._C._special`: the functions of `torch.special` under the full names PyTorch's C++ gives them
+(`special_...`); FX graphs name them so, and their generated code calls them here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import special as _namespace
+from ._prefixed import prefixed_attribute
+
+__all__: list[str] = []
+
+
+def __getattr__(name: str) -> Any:
+    return prefixed_attribute(_namespace, "special_", __name__, name)
