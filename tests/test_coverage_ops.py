@@ -28,6 +28,7 @@ _ARGS = {
     "fill_": (np.array([1.0, 2.0]), (3.0,)),
     "index_put_": (np.array([1.0, 2.0, 3.0]), ("indices", "values")),
     "xlogy_": (np.array([1.0, 2.0, 3.0]), (2.0,)),
+    "resize_as_": (np.array([1.0, 2.0, 3.0, 4.0]), ("template",)),
 }
 
 
@@ -44,6 +45,8 @@ def _call_in_place(module, name):
             args.append((module.tensor([0, 2]),))
         elif a == "values":
             args.append(module.tensor([9.0, 8.0]))
+        elif a == "template":
+            args.append(module.zeros(2, 2))
         else:
             args.append(a)
     result = getattr(module, name)(x, *args)

@@ -13,11 +13,36 @@ __all__ = ["AcceleratorError", "OutOfMemoryError"]
 
 
 class OutOfMemoryError(RuntimeError):
-    """Exception raised when device is out of memory (also `torch.cuda.OutOfMemoryError`)."""
+    """Exception raised when device is out of memory (also `torch.cuda.OutOfMemoryError`).
+
+    Args:
+        *args: the message, as for any exception.
+
+    Returns:
+        OutOfMemoryError: a RuntimeError a program can catch by this name.
+
+    Examples:
+        >>> try:
+        ...     raise retrograd.cuda.OutOfMemoryError("CUDA out of memory")
+        ... except retrograd.OutOfMemoryError as e:
+        ...     print(e)
+        CUDA out of memory
+    """
 
 
 class AcceleratorError(RuntimeError):
-    """Exception raised while executing on device."""
+    """Exception raised while executing on device.
+
+    Args:
+        *args: the message, as for any exception.
+
+    Returns:
+        AcceleratorError: a RuntimeError a program can catch by this name.
+
+    Examples:
+        >>> issubclass(retrograd.AcceleratorError, RuntimeError)
+        True
+    """
 
 
 for _cls in (OutOfMemoryError, AcceleratorError):

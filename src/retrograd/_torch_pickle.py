@@ -32,7 +32,7 @@ from . import dtypes as _dt
 from ._weights_only import WEIGHTS_ONLY_FAILED, CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
 from .backend import device as _device
 from .nn.parameter import Parameter
-from .ops.creation import empty_strided
+from .ops.layout_factories import empty_strided
 from .ops.sparse.compressed import sparse_compressed_tensor
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor

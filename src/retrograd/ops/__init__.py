@@ -7,7 +7,7 @@
 - `linalg`: products, einsum, decompositions, spectral functions
 - `activation`: relu/elu families, smooth activations, softmax
 - `from_data`: tensor/as_tensor; `shared_memory`: from_numpy/frombuffer/from_dlpack
-- `creation`: zeros/ones/full/eye/*_like; `ranges`: arange/linspace
+- `creation`: zeros/ones/full/eye/*_like; `layout_factories`: empty_strided/empty_permuted; `ranges`: arange/linspace
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `foreach`: `_foreach_add` and friends, one op over each tensor of a list
 - `sorting`: sort, topk, kthvalue, median, mode
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         histograms,
         indexing,
         inplace_functions,
+        layout_factories,
         linalg,
         queries,
         ranges,
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
     from .indexing.subscript import *  # noqa: F403
     from .indexing.view_scatter import *  # noqa: F403
     from .inplace_functions import *  # noqa: F403
+    from .layout_factories import *  # noqa: F403
     from .legacy import as_subclass, legacy_new, make_subclass  # noqa: F401  (Tensor(...), FloatTensor(...), not public ops)
     from .linalg.classic import *  # noqa: F403
     from .linalg.compact_qr import *  # noqa: F403
@@ -136,6 +138,7 @@ if TYPE_CHECKING:
     __all__ += from_data.__all__
     __all__ += shared_memory.__all__
     __all__ += creation.__all__
+    __all__ += layout_factories.__all__
     __all__ += ranges.__all__
     __all__ += elementwise.__all__
     __all__ += indexing.__all__

@@ -30,8 +30,11 @@ MODULES: dict[str, tuple[str, ...]] = {
         "from_numpy", "frombuffer", "from_dlpack", "to_dlpack",
     ),
     "creation": (
-        "zeros", "ones", "full", "empty", "empty_strided", "empty_permuted", "eye", "zeros_like", "ones_like",
-        "full_like", "empty_like", "scalar_like", "new_like",
+        "zeros", "ones", "full", "empty", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
+        "scalar_like", "new_like",
+    ),
+    "layout_factories": (
+        "empty_strided", "empty_permuted",
     ),
     "ranges": (
         "arange", "range", "linspace", "logspace",
