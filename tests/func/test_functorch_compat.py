@@ -102,3 +102,27 @@ def test_deprecated_warning_text_vs_torch():
         warnings.simplefilter("always")
         deprecated.jacrev(rg.sin)
     assert seen[0].category is FutureWarning and seen[0].filename == __file__
+
+
+def test_transforms_name_their_public_module():
+    # PyTorch defines every torch.func transform as `torch.func.<name>`; a pickle finds it there
+    import pickle
+
+    import retrograd.func as rfunc
+
+    for name in rfunc.__all__:
+        fn = getattr(rfunc, name)
+        assert fn.__module__ == "retrograd.func", name
+        assert pickle.loads(pickle.dumps(fn)) is fn, name
+
+
+def test_transforms_module_names_match_pytorch():
+    try:
+        import torch.func as tfunc
+    except ImportError:
+        pytest.skip("PyTorch is not installed")
+    import retrograd.func as rfunc
+
+    for name in rfunc.__all__:
+        assert tfunc.__dict__[name].__module__ == "torch.func", name
+        assert getattr(rfunc, name).__module__.replace("retrograd", "torch", 1) == "torch.func", name

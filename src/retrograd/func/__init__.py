@@ -7,6 +7,7 @@ Transforms take a function and return one; they nest to any depth (`vmap(grad(f)
 
 from __future__ import annotations
 
+from .._display_name import public_function as _public_function
 from . import batching as _batching
 from .functionalization import functionalize
 from .modules import functional_call, replace_all_batch_norm_modules_, stack_module_state
@@ -30,3 +31,8 @@ __all__ = [
     "vjp",
     "vmap",
 ]
+
+# PyTorch names each of these as defined in `torch.func` (`torch.func.vmap.__module__ == "torch.func"`):
+# so do we, as `retrograd.func`, or `torch.func` under the alias (nothing of ours leaks into a pickle or repr)
+for _name in __all__:
+    _public_function(globals()[_name], "func")
