@@ -2,7 +2,8 @@
 
 fastai's `fp16_utils` (and apex-style master-weight code) flatten a model's parameters into one
 buffer with `_flatten_dense_tensors` and give each parameter its slice back with
-`_unflatten_dense_tensors`; bucketed all-reduce (mmengine's `dist`) groups them with `_take_tensors`. The `_rebuild_*` names are those a PyTorch pickle names for its
+`_unflatten_dense_tensors`; bucketed all-reduce (mmengine's `dist`) groups them with
+`_take_tensors`. The `_rebuild_*` names are those a PyTorch pickle names for its
 tensors and parameters: `torch.load` answers them itself (`_torch_pickle`), and plain `pickle`
 finds them here, so a tensor, or a skorch net, pickled with PyTorch unpickles under the alias.
 """

@@ -8,9 +8,20 @@ from typing import Any, NoReturn
 from ...dtypes import dtype
 from . import api, fully_sharded_data_parallel, wrap
 from .api import (
-    BackwardPrefetch, CPUOffload, FullOptimStateDictConfig, FullStateDictConfig, LocalOptimStateDictConfig,
-    LocalStateDictConfig, MixedPrecision, OptimStateDictConfig, ShardedOptimStateDictConfig, ShardedStateDictConfig,
-    ShardingStrategy, StateDictConfig, StateDictSettings, StateDictType,
+    BackwardPrefetch,
+    CPUOffload,
+    FullOptimStateDictConfig,
+    FullStateDictConfig,
+    LocalOptimStateDictConfig,
+    LocalStateDictConfig,
+    MixedPrecision,
+    OptimStateDictConfig,
+    ShardedOptimStateDictConfig,
+    ShardedStateDictConfig,
+    ShardingStrategy,
+    StateDictConfig,
+    StateDictSettings,
+    StateDictType,
 )
 from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 
