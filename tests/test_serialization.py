@@ -262,8 +262,10 @@ def test_map_location(tmp_path):
     assert seen == ["cpu"]
     with pytest.raises(RuntimeError, match="CUDA"):
         load(path, map_location="cuda")
+    # an explicit weights_only=True refuses a pickle_module; left out, it defaults to False (PyTorch's rule)
     with pytest.raises(RuntimeError, match="pickle_module"):
-        load(path, pickle_module=pickle)
+        load(path, pickle_module=pickle, weights_only=True)
+    assert load(path, pickle_module=pickle)["x"].sum().item() == 2
 
 
 # --- PyTorch zip checkpoints written by hand (no PyTorch needed) ---------------------------------

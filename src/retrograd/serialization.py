@@ -30,6 +30,7 @@ import io
 import os
 import pickle
 import secrets
+import warnings
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -332,7 +333,9 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         map_location (str or device or dict or callable, optional): checked; tensors are loaded
             onto the CPU.
         pickle_module (module, optional): only the standard `pickle` module is supported.
-        weights_only (bool, optional): rebuild only tensors and plain data (default True).
+        weights_only (bool, optional): rebuild only tensors and plain data (default True, False
+            when `pickle_module` is given). The environment variable `TORCH_FORCE_WEIGHTS_ONLY_LOAD=1`
+            forces True; `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1` makes the default False (with a warning).
         mmap (bool, optional): accepted for a file path in the zip format (as PyTorch, which
             refuses other `f` and legacy files); the file is read into memory.
         **pickle_load_args: passed on to the unpickler (such as `encoding`).
@@ -348,8 +351,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         >>> retrograd.load(buffer, weights_only=True)
         [tensor([0, 1, 2]), 7]
     """
-    if weights_only is None:
-        weights_only = True
+    weights_only = _weights_only_setting(weights_only, pickle_module)
     if pickle_module is not None and weights_only:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     if pickle_module is not None and pickle_module is not pickle:
@@ -366,6 +368,30 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         with open(f, "rb") as stream:
             return _load_stream(stream, os.fspath(f), map_location, options, _mmap_refusal(f, mmap))
     return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options, _mmap_refusal(f, mmap))
+
+
+def _weights_only_setting(weights_only: bool | None, pickle_module: Any) -> bool:
+    """`load`'s weights_only: PyTorch's default (True unless a pickle_module is given) and its overrides.
+
+    `TORCH_FORCE_WEIGHTS_ONLY_LOAD` forces True; `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` turns the default
+    (not an explicit weights_only) to False, as old checkpoints of frameworks like mmengine need.
+    """
+    truthy = ("1", "y", "yes", "true")
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    if force and force_no:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force:
+        return True
+    if weights_only is not None:
+        return weights_only
+    if force_no:
+        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
+                      "argument was not explicitly passed to `torch.load`, forcing weights_only=False.",
+                      UserWarning, stacklevel=3)
+        return False
+    return pickle_module is None
 
 
 def _mmap_refusal(f: FileLike, mmap: bool | None) -> Callable[[str], Exception | None]:

@@ -7,12 +7,30 @@ from typing import Any, NoReturn
 
 from ...dtypes import dtype
 from . import api, fully_sharded_data_parallel, wrap
-from .api import BackwardPrefetch, CPUOffload, ShardingStrategy, StateDictType
+from .api import (
+    BackwardPrefetch,
+    CPUOffload,
+    FullOptimStateDictConfig,
+    FullStateDictConfig,
+    LocalOptimStateDictConfig,
+    LocalStateDictConfig,
+    MixedPrecision,
+    OptimStateDictConfig,
+    ShardedOptimStateDictConfig,
+    ShardedStateDictConfig,
+    ShardingStrategy,
+    StateDictConfig,
+    StateDictSettings,
+    StateDictType,
+)
 from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 
 __all__ = [
-    "BackwardPrefetch", "CPUOffload", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel",
-    "MixedPrecisionPolicy", "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard",
+    "BackwardPrefetch", "CPUOffload", "CPUOffloadPolicy", "FSDPModule", "FullOptimStateDictConfig",
+    "FullStateDictConfig", "FullyShardedDataParallel", "LocalOptimStateDictConfig", "LocalStateDictConfig",
+    "MixedPrecision", "MixedPrecisionPolicy", "OffloadPolicy", "OptimStateDictConfig", "ShardedOptimStateDictConfig",
+    "ShardedStateDictConfig", "ShardingStrategy", "StateDictConfig", "StateDictSettings", "StateDictType", "api",
+    "fully_shard",
     "fully_sharded_data_parallel", "wrap",
 ]  # fmt: skip
 

@@ -8,6 +8,7 @@ for the bias) and `extra_repr` follow PyTorch's `torch.nn.modules.conv`.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ...ops.creation import empty
@@ -235,8 +236,8 @@ class Conv3d(_Conv):
     _n = 3
 
 
-class _ConvTranspose(_ConvNd):
-    """ConvTranspose1d/2d/3d: the same module for n spatial dims."""
+class _ConvTransposeNd(_ConvNd):
+    """ConvTranspose1d/2d/3d: the same module for n spatial dims (PyTorch's base class name)."""
 
     _n = 2
 
@@ -278,7 +279,16 @@ class _ConvTranspose(_ConvNd):
                     self.dilation)
 
 
-class ConvTranspose1d(_ConvTranspose):
+class _ConvTransposeMixin(_ConvTransposeNd):
+    """PyTorch's deprecated internal base, kept importable for old code (mmengine imports it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn("`_ConvTransposeMixin` is a deprecated internal class. Please consider using public APIs.",
+                      FutureWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_in, C_out/groups, k).
 
     The gradient of Conv1d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
@@ -320,7 +330,7 @@ class ConvTranspose1d(_ConvTranspose):
     _n = 1
 
 
-class ConvTranspose2d(_ConvTranspose):
+class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_in, C_out/g, kH, kW).
 
     The gradient of Conv2d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
@@ -362,7 +372,7 @@ class ConvTranspose2d(_ConvTranspose):
     _n = 2
 
 
-class ConvTranspose3d(_ConvTranspose):
+class ConvTranspose3d(_ConvTransposeNd):
     """3-D transposed convolution ([N,] C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW).
 
     The gradient of Conv3d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
