@@ -176,11 +176,40 @@ def suggested_format(shape: tuple[int, ...], strides: tuple[int, ...]) -> str:
     return "channels_last" if rank == 4 else "channels_last_3d"
 
 
+def _later(shape: tuple[int, ...], operands: list[tuple[int, ...]], d0: int, d1: int) -> int:
+    """> 0: dim `d0` goes outside `d1` in memory; < 0: inside; 0: either. The first operand whose
+    strides at the two dims are both nonzero and differ decides; equal strides put the longer dim outside."""
+    for strides in operands:
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            continue
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        if shape[d0] > shape[d1]:
+            return 1
+    return 0
+
+
+def memory_order(shape: tuple[int, ...], operands: list[tuple[int, ...]]) -> list[int]:
+    """The dims from the innermost in memory to the outermost, as PyTorch's TensorIterator orders
+    them by its operands' strides: an insertion sort from the last dim, keeping ties in place."""
+    order = list(range(len(shape)))[::-1]
+    for i in range(1, len(order)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = _later(shape, operands, order[k], order[j])
+            if c > 0:
+                order[k], order[j] = order[j], order[k]
+                j = k
+            elif c < 0:
+                break
+    return order
+
+
 def dims_by_stride(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
     """The dims from the one that steps furthest in memory to the one that steps least, as PyTorch
-    orders them (`Tensor.dim_order`): row-major and channels-last tensors by their format, else an
-    insertion sort by stride (0 strides and ties keep their order; a tie goes to the longer dim).
-    Also whether that order is ambiguous: two neighbours in it that the sort could not tell apart."""
+    orders them (`Tensor.dim_order`): row-major and channels-last tensors by their format, else
+    `memory_order`. Also whether that order is ambiguous: two neighbours it could not tell apart."""
     rank = len(shape)
     if rank <= 1:
         return tuple(range(rank)), False
@@ -188,23 +217,6 @@ def dims_by_stride(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[tu
     channels_last = is_contiguous_as(shape, strides, "channels_last")
     if contiguous != channels_last:
         return (tuple(range(rank)) if contiguous else (0, *range(2, rank), 1)), False
-
-    def should_swap(a: int, b: int) -> int:
-        if strides[a] == 0 or strides[b] == 0:
-            return 0
-        if strides[a] != strides[b]:
-            return -1 if strides[a] < strides[b] else 1
-        return 1 if shape[a] > shape[b] else 0
-
-    perm = list(range(rank - 1, -1, -1))  # sorted back to front, then reversed
-    for i in range(1, rank):
-        right = i
-        for left in range(i - 1, -1, -1):
-            comparison = should_swap(perm[left], perm[right])
-            if comparison > 0:
-                perm[left], perm[right] = perm[right], perm[left]
-                right = left
-            elif comparison < 0:
-                break
-    ambiguous = any(should_swap(perm[i], perm[i + 1]) != -1 for i in range(rank - 1))
-    return tuple(reversed(perm)), ambiguous
+    order = memory_order(shape, [strides])
+    ambiguous = any(_later(shape, [strides], order[i], order[i + 1]) != -1 for i in range(rank - 1))
+    return tuple(reversed(order)), ambiguous

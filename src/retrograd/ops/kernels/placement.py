@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..._display_name import package_name
-from ..._layouts import channels_last_strides, format_name, strided, suggested_format
+from ..._layouts import channels_last_strides, format_name, memory_order, strided, suggested_format
 from ..._layouts import layout as layout_type
 from ...backend.compat import as_strided, is_row_major
 from ...dtypes import dtype as dtype_type
@@ -70,28 +70,7 @@ def _packed_in_order(shape: tuple, operands: list[tuple]) -> tuple:
     """Compact strides (in elements) for `shape` whose dims follow the order of the operands'
     strides, as PyTorch's TensorIterator orders them: for two dims, the first operand whose strides
     there are both nonzero and differ decides; equal strides put the smaller size first."""
-    order = list(range(len(shape)))[::-1]  # order[0]: the dim that will have stride 1
-
-    def later(d0: int, d1: int) -> int:  # > 0: d0 belongs after d1; < 0: before; 0: either
-        for strides in operands:
-            s0, s1 = strides[d0], strides[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return 1 if s0 > s1 else -1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    for i in range(1, len(order)):
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = later(order[k], order[j])
-            if c > 0:
-                order[k], order[j] = order[j], order[k]
-                j = k
-            elif c < 0:
-                break
+    order = memory_order(shape, operands)  # order[0]: the dim that will have stride 1
     result = [0] * len(shape)
     step = 1
     for d in order:
