@@ -37,13 +37,16 @@ from .engine import primitive as _primitive
 from .engine import register_tensor
 from .engine import vmap_hook as _vmap
 from .engine.backward import backward as _backward
+from .engine.captures import check_uncaptured as _check_uncaptured
+from .engine.captures import open_scopes as _open_scopes
+from .engine.grad_mode import box_blocks as _box_blocks
 from .engine.grad_mode import in_func_transform as _in_func_transform
-from .engine.grad_mode import inference_blocks as _inference_blocks
 from .engine.grad_mode import state as _grad_state
 from .engine.graph import RemovableHandle
 from .engine.hooks import retain_grad_hook
 from .engine.inference import NO_VERSION as _NO_VERSION
-from .engine.inference import new_version_box as _new_version_box
+from .engine.versions import Version as _Version
+from .engine.versions import new_version_box as _new_version_box
 from .engine.views import set_own_requires_grad as _set_own_requires_grad
 from .tensor_methods import TensorMethods
 
@@ -53,15 +56,6 @@ _REQUIRES_GRAD_IN_TRANSFORM = (
     "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
     "of a function being transformed instead."
 )
-
-
-class _Version:
-    """A counter shared by a tensor and its views; in-place ops bump it."""
-
-    # A class-level default and no __init__: every op makes one of these, and `_Version()`
-    # then runs no Python code (about 500 instructions less per tensor than with __init__).
-    # The first `value += 1` stores the count on the instance.
-    value = 0
 
 
 _new = object.__new__  # bound once: _make runs for every op
@@ -287,7 +281,7 @@ class Tensor(TensorMethods):
         t._output_nr = output_nr
         t._grad = None
         # made on first use: most tensors are never saved nor changed in place (NO_VERSION: an inference tensor)
-        t._version_box = None if not _inference_blocks[0] else _new_version_box()
+        t._version_box = None if not _box_blocks[0] else _new_version_box()
         t._base = None
         t._view_steps = ()
         t._view_version = 0
@@ -1137,7 +1131,10 @@ class Tensor(TensorMethods):
             >>> x
             tensor([5., 2.], requires_grad=True)
         """
-        return Tensor._make(self._data)
+        out = Tensor._make(self._data)
+        if out._version_box is not None and out._version_box is not _NO_VERSION:  # in a func transform:
+            out._version_box.scope = getattr(self._version_counter, "scope", 0)  # the memory is where it was made
+        return out
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -1298,6 +1295,8 @@ class Tensor(TensorMethods):
             >>> y.is_leaf, y.requires_grad
             (True, False)
         """
+        if _open_scopes[0]:
+            _check_uncaptured(self, "detach_")
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "

@@ -31,7 +31,11 @@ from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
 from .engine import tensor_type as _tt
+from .engine.captures import check_uncaptured as _check_uncaptured
+from .engine.captures import open_scopes as _open_scopes
+from .engine.grad_mode import box_blocks as _box_blocks
 from .engine.grad_mode import state as _grad_state
+from .engine.versions import new_version_box as _new_version_box
 from .engine.vmap_hook import random_fill
 
 if TYPE_CHECKING:
@@ -1222,13 +1226,16 @@ class TensorMethods:
             tensor([[1., 2.],
                     [3., 4.]])
         """
+        if _open_scopes[0]:
+            _check_uncaptured(self, "set_", () if source is None else (source,))
         if self._requires_grad and self._grad_fn is None and _grad_state.enabled:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         data = _ops.tensor_only.set_memory(self, source, storage_offset, size, stride)
         if self._base is not None:  # a view no more: its base's memory is not its own now
             if self._requires_grad:  # (its gradient would flow back to a base it no longer shows)
                 raise RuntimeError("set_() on a view that requires grad is not supported by retrograd")
-            self._base, self._view_steps, self._view_meta, self._version_box = None, (), None, None
+            box = _new_version_box() if _box_blocks[0] else None  # (inside a transform: stamped as made there)
+            self._base, self._view_steps, self._view_meta, self._version_box = None, (), None, box
         self._data = data
         self._version_counter.value += 1
         return self
@@ -1563,6 +1570,8 @@ class TensorMethods:
         """
         if memory_format is not None and memory_format is not _layouts.contiguous_format:
             raise NotImplementedError("resize_(): only the default memory_format is supported")
+        if _open_scopes[0]:
+            _check_uncaptured(self, "resize_")
         shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
         _storage.resize_in_place(self, tuple(int(s) for s in shape))
         return self

@@ -36,6 +36,7 @@ class _State(threading.local):
     backward_tasks: tuple = ()  # the backward passes running in this thread, innermost last
     vmap_levels: tuple = ()  # the open vmap levels of this thread, (level, batch size, randomness), innermost last
     func_grad_depth = 0  # how many retrograd.func grad/vjp/jvp transforms are running in this thread
+    capture_scope: Any = None  # the innermost such transform's scope (engine.captures), None outside them
 
 
 state = _State()
@@ -47,10 +48,17 @@ def in_func_transform() -> bool:
     return bool(state.func_grad_depth or state.vmap_levels)
 
 
-# inference_mode(True) blocks open in all threads: while 0, a new tensor is ordinary without asking
-# its thread's mode (Tensor._make reads this; a lock, as threads enter and leave at once)
-inference_blocks = [0]
-_inference_lock = threading.Lock()
+# Blocks open in all threads in which a new tensor gets its version box at once: inference_mode(True)
+# (NO_VERSION) and the func transforms' capture scopes (a box stamped with the scope). While 0, a new
+# tensor's box is made on first use, without asking its thread's state (Tensor._make reads this).
+box_blocks = [0]
+_box_lock = threading.Lock()
+
+
+def count_box_block(change: int) -> None:
+    """Open (+1) or close (-1) one block of `box_blocks` (a lock, as threads enter and leave at once)."""
+    with _box_lock:
+        box_blocks[0] += change
 
 
 def is_grad_enabled() -> bool:
@@ -307,15 +315,13 @@ class inference_mode(_GradModeManager):
         self._prev_inf = state.inference
         state.inference = self.mode
         if self.mode:
-            with _inference_lock:
-                inference_blocks[0] += 1
+            count_box_block(1)
         super().__enter__()
 
     def __exit__(self, *exc: object) -> None:
         state.inference = self._prev_inf
         if self.mode:
-            with _inference_lock:
-                inference_blocks[0] -= 1
+            count_box_block(-1)
         super().__exit__(*exc)
 
     def clone(self) -> _GradModeManager:

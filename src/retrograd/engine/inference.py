@@ -42,8 +42,3 @@ class _NoVersion:
 
 
 NO_VERSION: Any = _NoVersion()
-
-
-def new_version_box() -> Any:
-    """A new tensor's counter while some thread is in inference mode: NO_VERSION in this thread's block."""
-    return NO_VERSION if state.inference else None

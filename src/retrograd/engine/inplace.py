@@ -24,6 +24,7 @@ from ..backend.sparse_compressed import SparseCompressed
 from . import forward_ad as _fw
 from . import primitive as _primitive
 from . import tensor_type as _tt
+from .captures import check_uncaptured, open_scopes
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
 from .views import check_view_rebase, edge, positions, refresh_view, refused_rebase, replay
@@ -52,6 +53,8 @@ def check_writable(target: Tensor) -> None:
 
 def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     """`target.op_(*args)`: compute `op(target, *args)` and commit it into target."""
+    if open_scopes[0]:
+        check_uncaptured(target, op, args, kwargs)
     ufunc = _DIRECT.get(op.__name__)
     if ufunc is not None and len(args) == 1 and not kwargs and _direct(target, ufunc, args[0]):
         return target
@@ -64,6 +67,8 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
 def apply_uniform(target: Tensor, op: Any, *args: Any) -> Tensor:
     """`fill_`/`zero_`: every element gets the same value, so PyTorch allows them on a tensor whose
     elements share memory (an `expand`ed one), where other in-place ops raise."""
+    if open_scopes[0]:
+        check_uncaptured(target, op, args)
     if _vmap.active:
         _vmap.check_write(target, op.__name__, args, {})  # type: ignore[misc]
     check_writable(target)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .captures import check_uncaptured, open_scopes
 from .forward_ad import carry
 from .grad_mode import state
 from .inplace import check_writable
@@ -25,6 +26,8 @@ def apply_view(target: Tensor, op: Any, *args: Any, node: str | None = None) -> 
     `node` is PyTorch's name for the in-place op's node where it differs from the out-of-place
     op's (`transpose_` records TransposeBackward1): the node is the same, only its class is named apart.
     """
+    if open_scopes[0]:
+        check_uncaptured(target, op, args)
     check_writable(target)
     result = op(target, *args)
     grad_fn = result._grad_fn

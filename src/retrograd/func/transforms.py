@@ -16,6 +16,7 @@ from typing import Any
 
 from .._generator import default_generator
 from ..engine.backward import grad as _engine_grad
+from ..engine.captures import CaptureScope
 from ..engine.grad_mode import enable_grad, state
 from ..tensor import Tensor
 from . import _pytree
@@ -164,14 +165,25 @@ def _reaches_other_leaves(outputs: list, leaves: list, clean: dict[int, object] 
 
 
 class _Running:
-    """While the function runs: grad mode on, and the depth that tells inner transforms to keep graphs."""
+    """While the function runs: grad mode on, the depth that tells inner transforms to keep graphs,
+    and a capture scope refusing in-place changes to tensors the function neither made nor was given.
+
+    What it was given are all the tensors among its arguments, differentiated or not (as PyTorch
+    wraps them all for the transform's level).
+    """
+
+    def __init__(self, *arguments: Any) -> None:
+        given = [t for t in _pytree.flatten(arguments)[0] if isinstance(t, Tensor)]
+        self.scope = CaptureScope(given)
 
     def __enter__(self) -> None:
         self.prev = state.enabled, state.grad_mode
         state.enabled = state.grad_mode = True
         state.func_grad_depth += 1
+        self.scope.__enter__()
 
     def __exit__(self, *exc: object) -> None:
+        self.scope.__exit__()
         state.func_grad_depth -= 1
         state.enabled, state.grad_mode = self.prev
 
@@ -289,7 +301,7 @@ def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = F
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _check_argnums(argnums, len(args))
         region, leaves, spec, new_args = _start(args, argnums)
-        with _Running():
+        with _Running(new_args, kwargs):
             output = func(*new_args, **kwargs)
         output, aux = _split_aux(output, has_aux, "grad_and_value")
         if not isinstance(output, Tensor):
@@ -365,7 +377,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
     """
     argnums = tuple(range(len(primals)))
     region, leaves, spec, new_args = _start(primals, argnums)
-    with _Running():
+    with _Running(new_args):
         output = func(*new_args)
     output, aux = _split_aux(output, has_aux, "vjp")
     outs, out_spec = _pytree.flatten(output)
@@ -433,7 +445,7 @@ def jacrev(
         _refuse_complex("jacrev", args, is_input=True)
         _check_argnums(argnums, len(args))
         region, leaves, spec, new_args = _start(args, argnums)
-        with _Running():
+        with _Running(new_args, kwargs):
             output = func(*new_args, **kwargs)
         output, aux = _split_aux(output, has_aux, "jacrev")
         outs, out_spec = _pytree.flatten(output)
@@ -498,7 +510,7 @@ def _linearized(
     for x in _pytree.flatten(_diff_args(args, argnums))[0]:
         _check_dual_dtype("primal", x)
     region, leaves, spec, new_args = _start(args, argnums)
-    with _Running():
+    with _Running(new_args, kwargs):
         output = func(*new_args, **kwargs)
     output, aux = _split_aux(output, has_aux, name)
     outs, out_spec = _pytree.flatten(output)
@@ -513,7 +525,7 @@ def _linearized(
     dummies = [_private_leaf(ops.zeros_like(p)) if p.requires_grad else None for p in phys]
     pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
     if pairs:
-        with _Running():
+        with _Running(new_args, kwargs):
             vjps = _engine_grad(
                 [p for p, _ in pairs],
                 leaves,

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..backend import meta, namespace
 from ..engine.bfloat16 import forward as bfloat16_forward
+from ..engine.captures import check_uncaptured, open_scopes
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .creation import zeros
@@ -193,6 +194,8 @@ _sparse_lookup = Primitive(
 
 def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
     """Rescale (in place, unrecorded) the rows used whose norm exceeds `max_norm`, as PyTorch does."""
+    if open_scopes[0]:
+        check_uncaptured(weight, "embedding_renorm_")
     xp = namespace(idx)
     rows = xp.unique(idx)
     data = weight._data[rows]

@@ -19,6 +19,7 @@ from ..._storage import storage_offset as offset_of
 from ...backend import namespace
 from ...backend.compat import as_strided as _array_as_strided
 from ...engine import views as _views
+from ...engine.captures import check_uncaptured, open_scopes
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -216,6 +217,8 @@ def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], stora
         retrograd.Size([2, 2])
     """
     tensor_arg("as_strided_", "input", 1, input)
+    if open_scopes[0]:
+        check_uncaptured(input, "as_strided_")
     if input._requires_grad:
         if input._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
