@@ -3,7 +3,7 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "chalf grad_dtype index name record_stream storage_type "
+        "chalf index name record_stream storage_type "
     ),
     "retrograd": (
         "StorageBase ctc_loss embedding_bag "

@@ -32,6 +32,7 @@ from .backend.sparse import SparseCOO
 from .backend.sparse_compressed import SparseCompressed
 from .dtypes import dtype
 from .engine import devices as _devices
+from .engine import grad_dtypes as _grad_dtypes
 from .engine import inplace as _inplace
 from .engine import primitive as _primitive
 from .engine import register_tensor
@@ -1093,11 +1094,14 @@ class Tensor(TensorMethods):
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
                     f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
                 )
-            if value._data.dtype != self._data.dtype:
+            if not _grad_dtypes.allows(self, value):
+                wanted = self.grad_dtype
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{value.dtype.c10_name}' to a tensor with "
-                    f"grad_dtype '{self.dtype.kind_name}'. The gradient must match the tensor's grad_dtype "
-                    "(defaults to the tensor's dtype)."
+                    f"grad_dtype '{wanted.kind_name}'. The gradient must match the tensor's grad_dtype "
+                    "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a "
+                    "specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes "
+                    "of a tensor and its gradient may break downstream systems that assume they match."
                 )
         if _primitive.tracer is not None:  # retrograd.compiler replays `.grad = None`, nothing else
             _primitive.tracer.set_grad(self, value)
@@ -1108,6 +1112,51 @@ class Tensor(TensorMethods):
         if _primitive.tracer is not None:
             _primitive.tracer.set_grad(self, None)
         self._grad = None
+
+    @property
+    def grad_dtype(self) -> dtype | None:
+        """The dtype this leaf's gradient is cast to on its way into `.grad` (default: the leaf's own).
+
+        Setting a dtype makes backward cast incoming gradients to it before this tensor's hooks see
+        them (and `.grad =` accept only it); None lets a gradient of any dtype through. Only leaves
+        have one. Use with care: code that reads `.grad` may assume it has the tensor's dtype.
+
+        Args:
+            self (Tensor): a leaf (a tensor without `grad_fn`).
+
+        Returns:
+            dtype or None: the chosen dtype; None where any dtype is allowed.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.grad_dtype
+            retrograd.float32
+            >>> x.grad_dtype = retrograd.float64
+            >>> (x * 2).sum().backward()
+            >>> x.grad
+            tensor([2., 2.], dtype=retrograd.float64)
+        """
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        chosen = _grad_dtypes.choice(self)
+        return self.dtype if chosen is _grad_dtypes.UNCHOSEN else chosen
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: dtype | None) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if value is not None and not isinstance(value, dtype):
+            raise RuntimeError(
+                f"grad_dtype must be a {package_name()}.dtype or None, but got {type(value).__name__}"
+            )
+        old = self._grad
+        if old is not None and value is not None and old.dtype != value:
+            raise RuntimeError(
+                f"Cannot set grad_dtype to '{value.kind_name}' because there is already a gradient with dtype "
+                f"'{old.dtype.c10_name}'. Please clear the gradient (.grad = None) before changing grad_dtype, or "
+                "ensure the new grad_dtype matches the existing gradient's dtype."
+            )
+        _grad_dtypes.choose(self, value)
 
     @property
     def data(self) -> Tensor:

@@ -24,6 +24,7 @@ from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
 from ..backend.sparse import add_into as sparse_add_into
 from ..backend.sparse_compressed import SparseCompressed
+from . import grad_dtypes
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
@@ -337,6 +338,8 @@ def _call_pre_hooks(node: Node, grads: list) -> list:
                     grads[nr] = new
     if isinstance(node, AccumulateGrad):
         leaf = node.variable
+        if grad_dtypes.chosen and grads[0] is not None:  # a leaf's grad_dtype, before its hooks
+            grads[0] = grad_dtypes.cast_for(leaf, grads[0])
         if leaf._hooks and grads[0] is not None:
             for hook in list(leaf._hooks):
                 new = checked_value(hook, hook(grads[0]), grads[0])
@@ -409,6 +412,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     if g is None:
         return
     leaf = node.variable
+    if grad_dtypes.chosen:
+        g = grad_dtypes.cast_for(leaf, g)
     old = leaf._grad
     if old is None:
         plain = type(g) is _tt.Tensor and not (create_graph and g._requires_grad)
