@@ -9,10 +9,7 @@ MISSING: dict[str, str] = {
         "StorageBase ctc_loss embedding_bag "
     ),
     "retrograd.autograd": (
-        "NestedIOFunction enforce_grad_layout_policy "
-    ),
-    "retrograd.autograd.grad_mode": (
-        "enforce_grad_layout_policy "
+        "NestedIOFunction "
     ),
     "retrograd.linalg": (
         "common_notes "

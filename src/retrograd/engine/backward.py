@@ -28,7 +28,7 @@ from . import grad_dtypes
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
-from .grad_layout import laid_out_for, owned_view
+from .grad_layout import is_dense, laid_out_for, owned_view
 from .grad_mode import in_func_transform, state
 from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
@@ -387,19 +387,19 @@ def _in_layout_of(old: Tensor, g: Tensor) -> Tensor:
     return g
 
 
-def _unshared(g: Tensor) -> bool:
+def _unshared(g: Tensor, any_layout: bool = False) -> bool:
     """Whether `g` and its array are referenced by the engine only, so `.grad` may be `g` itself.
 
     The array must also own its memory, or be a whole reshape of an array nothing else holds
     (a bias gradient: the engine's sum reshaped; not a broadcast view, which is read-only), be
-    writeable and C-contiguous, and the tensor carry no graph.
+    writeable and C-contiguous (dense in any order, with `any_layout`), and the tensor carry no graph.
     """
     a = g._data
     return (
         type(a) is numpy.ndarray
         and (a.base is None or owned_view(a))
         and a.flags.writeable
-        and a.flags.c_contiguous
+        and (a.flags.c_contiguous or (any_layout and is_dense(a)))
         and g._grad_fn is None
         and not g._requires_grad
         and sys.getrefcount(g) == _ENGINE_REFS + 1  # + the local `g` of this function
@@ -417,9 +417,10 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     old = leaf._grad
     if old is None:
         plain = type(g) is _tt.Tensor and not (create_graph and g._requires_grad)
-        laid_out = laid_out_for(leaf._data, g._data) if plain else None
-        if laid_out is not None:  # a leaf whose gradient keeps its own strides (channels_last, transposed)
-            leaf._grad = _tt.make(laid_out)
+        if plain and not state.grad_layout_enforced and _unshared(g, any_layout=True):
+            leaf._grad = g  # the layout contract relaxed: a gradient nothing else holds keeps its layout
+        elif (laid_out := laid_out_for(leaf._data, g._data) if plain else None) is not None:
+            leaf._grad = _tt.make(laid_out)  # a leaf whose gradient keeps its own strides (channels_last, transposed)
         elif create_graph and type(g._data) is not SparseCOO:
             # PyTorch stores a copy that autograd records (CopyBackwards), never the gradient
             # itself: that may be a view (a transposed matmul's), whose `.grad.detach_()` refuses

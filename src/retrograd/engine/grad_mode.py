@@ -37,6 +37,7 @@ class _State(threading.local):
     vmap_levels: tuple = ()  # the open vmap levels of this thread, (level, batch size, randomness), innermost last
     func_grad_depth = 0  # how many retrograd.func grad/vjp/jvp transforms are running in this thread
     capture_scope: Any = None  # the innermost such transform's scope (engine.captures), None outside them
+    grad_layout_enforced = True  # a leaf's first .grad takes the layout PyTorch's contract gives it
 
 
 state = _State()
@@ -328,6 +329,55 @@ class inference_mode(_GradModeManager):
         return inference_mode(self.mode)
 
 
+class enforce_grad_layout_policy(_GradModeManager):
+    """Whether backward holds a leaf's new `.grad` to the gradient layout contract, in this thread.
+
+    By the contract a leaf's first gradient gets the leaf's strides (a dense leaf: a transposed or
+    `channels_last` parameter) or is row-major (any other leaf), so optimizers and reducers can treat
+    parameter and gradient alike; a gradient that arrives in another layout is copied into it. With
+    `enable=False` a gradient that nothing else holds becomes `.grad` in the layout it arrived in,
+    saving the copy. Takes effect at once, and also works as a `with` block or a decorator.
+
+    Args:
+        enable (bool): True (default) to hold to the contract, False to relax it.
+
+    Returns:
+        (enforce_grad_layout_policy): an object that, used in `with`, restores the previous setting
+            on exit (or, used as a decorator, sets it only while the function runs).
+
+    Examples:
+        >>> q = retrograd.zeros(3, 4, requires_grad=True)
+        >>> arriving = retrograd.ones(4, 3).t()  # a transposed (column-major) gradient
+        >>> with retrograd.autograd.enforce_grad_layout_policy(False):
+        ...     retrograd.autograd.backward(q * 1, arriving)
+        >>> q.grad.stride()
+        (1, 3)
+    """
+
+    def __init__(self, enable: bool = True) -> None:
+        if not isinstance(enable, bool):
+            raise TypeError(
+                "set_grad_layout_enforcement_enabled(): argument 'enabled' (position 1) must be bool, not "
+                f"{type(enable).__name__}"
+            )
+        self.mode = enable
+        self._prev = state.grad_layout_enforced
+        state.grad_layout_enforced = enable
+
+    def __enter__(self) -> None:
+        pass  # already applied in __init__, as in PyTorch
+
+    def __exit__(self, *exc: object) -> None:
+        state.grad_layout_enforced = self._prev
+
+    def __call__(self, fn: F) -> F:
+        state.grad_layout_enforced = self._prev  # used as a decorator: undo the eager switch
+        return super().__call__(fn)
+
+    def clone(self) -> _GradModeManager:
+        return enforce_grad_layout_policy(self.mode)
+
+
 # the managers' home in reprs, as PyTorch's (`torch.autograd.grad_mode.no_grad`)
-for _manager in (no_grad, enable_grad, set_grad_enabled, inference_mode):
+for _manager in (no_grad, enable_grad, set_grad_enabled, inference_mode, enforce_grad_layout_policy):
     public_class(_manager, "autograd.grad_mode")
