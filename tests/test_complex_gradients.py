@@ -238,3 +238,29 @@ def test_polar_second_derivatives():
     theta = rg.tensor([0.2, -2.0], dtype=rg.float64, requires_grad=True)
     assert rg.autograd.gradcheck(rg.polar, (r, theta))
     assert rg.autograd.gradgradcheck(rg.polar, (r, theta))
+
+
+def _einsum_gradients(m):
+    """einsum's gradients conjugate the partner operand (PyTorch's bmm/mul backward), so the zero
+    imaginary parts of real-valued complex entries (an FNO's DC mode) come out +0, not -0."""
+    x = m.tensor([[1.0 + 0j, -2.0 + 0j]], dtype=m.complex64)
+    w = m.tensor([[1.0 + 0j], [3.0 + 0j]], dtype=m.complex64, requires_grad=True)
+    m.einsum("bi,io->bo", x, w).backward(m.tensor([[1.0 + 0j]], dtype=m.complex64))
+    v = m.tensor([2.0 + 0j, -1.0 + 0j], dtype=m.complex64, requires_grad=True)
+    m.einsum("i,i->i", v, m.tensor([-3.0 + 0j, 4.0 + 0j], dtype=m.complex64)).real.sum().backward()
+    return w.grad.numpy(), v.grad.numpy()
+
+
+def test_einsum_gradient_has_positive_zero_imaginary_parts():
+    w_grad, v_grad = _einsum_gradients(rg)
+    assert w_grad.tolist() == [[1 + 0j], [-2 + 0j]] and v_grad.tolist() == [-3 + 0j, 4 + 0j]
+    assert not np.signbit(w_grad.imag).any()
+    # g·conj(b) with g = 1 + 0i: imaginary parts 1·(-0) + 0·(-3) = -0 and 1·(-0) + 0·4 = +0, as PyTorch's
+    assert np.signbit(v_grad.imag).tolist() == [True, False]
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_einsum_gradient_signs_match_pytorch():
+    for ours, theirs in zip(_einsum_gradients(rg), _einsum_gradients(torch)):
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.signbit(ours.imag).tolist() == np.signbit(theirs.imag).tolist()

@@ -96,3 +96,32 @@ def test_unpacked_primal_is_an_identity_view(lib, ad):
     assert repr(primal) == "tensor([3., 8.], grad_fn=<Identity>)"
     primal.sum().backward()
     assert w.grad.tolist() == [3.0, 4.0]
+
+
+def _joined_tangents(lib, ad):
+    """cat/stack tangents as PyTorch's jvp makes them: the inputs' tangents joined, zeros where one has
+    none, so -0.0 entries (cos' tangent 0·(-sin x) where x > 0) keep their sign."""
+    x = lib.tensor([0.5, -0.3], dtype=lib.float64)
+    y = lib.tensor([2.0, 1.0], dtype=lib.float64, requires_grad=True)
+    with ad.dual_level():
+        d = ad.make_dual(x, lib.tensor([0.0, 1.0], dtype=lib.float64))
+        stacked = ad.unpack_dual(lib.stack([d.sin(), d.cos()])).tangent
+        joined = ad.unpack_dual(lib.cat([d.cos(), x, d * y], 0)).tangent
+    joined.sum().backward()  # the tangent d·y keeps its graph to y
+    return stacked.numpy(), joined.detach().numpy(), y.grad.tolist()
+
+
+def test_cat_and_stack_tangents_keep_negative_zeros():
+    stacked, joined, y_grad = _joined_tangents(rg, fwAD)
+    assert stacked.tolist() == [[0.0, np.cos(-0.3)], [0.0, np.sin(0.3)]]
+    assert np.signbit(stacked).tolist() == [[False, False], [True, False]]
+    assert joined.tolist() == [0.0, np.sin(0.3), 0.0, 0.0, 0.0, 1.0]
+    assert np.signbit(joined).tolist() == [True, False, False, False, False, False]
+    assert y_grad == [0.0, 1.0]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_cat_and_stack_tangents_match_pytorch():
+    for ours, theirs in zip(_joined_tangents(rg, fwAD), _joined_tangents(torch, tfwAD)):
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.signbit(ours).tolist() == np.signbit(theirs).tolist()

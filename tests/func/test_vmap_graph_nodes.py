@@ -129,3 +129,27 @@ def test_trace_under_vmap_is_the_diagonal_summed(lib):
     assert ints.dtype == lib.int64 and ints.tolist() == [12, 39]
     laplacian = lib.func.vmap(lambda z: lib.trace(lib.func.hessian(lambda v: (v**3).sum())(z)))
     assert laplacian(lib.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist() == [18.0, 42.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "case, node",
+    [
+        ("squeeze", "ViewBackward0"),  # squeeze() views the batched value in the squeezed shape
+        ("squeeze_dim", "SqueezeBackward2"),  # squeeze(dim) squeezes a list of dims (squeeze.dims)
+        ("squeeze_dims", "SqueezeBackward2"),
+    ],
+)
+def test_squeeze_under_vmap_records_pytorchs_nodes(lib, case, node):
+    x = lib.arange(6.0).reshape(3, 1, 2).requires_grad_()
+    fn = {
+        "squeeze": lambda v: v.squeeze(),
+        "squeeze_dim": lambda v: v.squeeze(0),
+        "squeeze_dims": lambda v: v.squeeze((0,)),
+    }[case]
+    name, values = _node_and_values(lib, fn, x)
+    assert name == node
+    assert values == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+    y = lib.func.vmap(fn)(x)
+    y.backward(lib.ones(3, 2))
+    assert x.grad.tolist() == [[[1.0, 1.0]]] * 3

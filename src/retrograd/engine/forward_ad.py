@@ -181,6 +181,9 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
     if prim.view and len(outputs) == 1 and out._base is not None and not any(tangents[1:]):
         carry(out, _view_of(((prim, attrs),), tangents[0]))  # type: ignore[arg-type]
         return
+    if prim.linear:
+        carry(out, _linear_tangent(prim, inputs, tangents, attrs))
+        return
     state.computing_tangents = True
     prev = state.enabled
     state.enabled = True
@@ -223,6 +226,16 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
             j = jvps[k]
             k += 1
             carry(out, j if j is not None else _tt.zeros_like(out))
+
+
+def _linear_tangent(prim: Primitive, inputs: tuple, tangents: list, attrs: dict) -> Tensor:
+    """The tangent of a linear op's output: the op of the inputs' tangents, zeros standing in for missing ones."""
+    outer = state.computing_tangents
+    state.computing_tangents = True
+    try:
+        return prim(*[_tt.zeros_like(x) if t is None else t for x, t in zip(inputs, tangents)], **attrs)
+    finally:
+        state.computing_tangents = outer
 
 
 def _any_requires_grad(inputs: tuple) -> bool:

@@ -79,6 +79,8 @@ NODE_RULES: dict[str, rules.Rule] = {
     "MaxBackward1": rules.reduce_all("amax"),
     "MinBackward1": rules.reduce_all("amin"),
     "SqueezeBackward4": rules.drop_first,
+    "SqueezeBackward0": rules.squeeze_all,
+    "SqueezeBackward1": rules.squeeze_dim,
 }
 RULES["einsum"] = rules.einsum
 RULES["trace"] = rules.trace

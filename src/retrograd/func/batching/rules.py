@@ -317,6 +317,20 @@ def drop_first(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     return wrap(squeeze_dims_list(v, shape=(v.shape[0],) + tuple(v.shape[2:])), level)
 
 
+def squeeze_all(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
+    """`squeeze()` of a batched value: PyTorch's batching rule views it in the squeezed shape (ViewBackward0)."""
+    v = tensors[0]._value
+    return wrap(v.view((v.shape[0],) + tuple(attrs["shape"])), level)
+
+
+def squeeze_dim(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
+    """`squeeze(dim)` of a batched value: PyTorch's batching rule squeezes a list of dims (SqueezeBackward2)."""
+    from ...ops.shape.views import squeeze_dims_tuple
+
+    v = tensors[0]._value
+    return wrap(squeeze_dims_tuple(v, shape=(v.shape[0],) + tuple(attrs["shape"])), level)
+
+
 def einsum(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     """Batched operands get a fresh subscript letter in front, and so does the output."""
     names = ("sa", "sb")[: len(tensors)]

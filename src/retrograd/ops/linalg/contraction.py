@@ -4,8 +4,8 @@ The equation is first made explicit (ellipses become letters, the implicit outpu
 spelled out). Three or more operands are contracted pairwise in the order NumPy's
 greedy `einsum_path` picks; each pair is one batched matrix product (BLAS).
 
-The derivative of an operand is another einsum: the output gradient contracted with
-the other operand, onto the operand's own subscripts. Letters only that operand
+The derivative of an operand is another einsum: the output gradient contracted with the
+other operand (conjugated when complex), onto the operand's own subscripts. Letters only that operand
 carries are broadcast back (`expand`), repeated letters (diagonals) are restored
 with identity masks, so every rule is differentiable to any order.
 """
@@ -272,8 +272,11 @@ def _single_grad(g: Tensor, a_shape: tuple, sa: str, so: str) -> Tensor:
 
 
 def _pair_grad(g: Tensor, other: Tensor, own_shape: tuple, s_own: str, s_other: str, so: str) -> Tensor:
-    # d/dA Σ A·B over the summed letters = G contracted with B onto A's letters
+    # d/dA Σ A·B over the summed letters = G contracted with B̄ onto A's letters: the partner
+    # conjugated, as PyTorch's bmm/mul backward does (so the signs of zero parts match too)
     present = "".join(c for c in dict.fromkeys(s_own) if c in so or c in s_other)
+    if other.is_complex():
+        other = other.conj()
     r = _pair(g, other, so, s_other, present)
     return _place(r, present, s_own, own_shape)
 
@@ -283,12 +286,8 @@ _pair_rules = [
     lambda g, b, a_shape, sa, sb, so: _pair_grad(g, b, a_shape, sa, sb, so),
     lambda g, a, b_shape, sa, sb, so: _pair_grad(g, a, b_shape, sb, sa, so),
 ]
-_pair_view = Primitive(
-    "einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="ViewBackward0", holomorphic=True
-)
-_pair_mul = Primitive(
-    "einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="MulBackward0", holomorphic=True
-)
+_pair_view = Primitive("einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="ViewBackward0")
+_pair_mul = Primitive("einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="MulBackward0")
 
 
 def _single(a: Tensor, sa: str, so: str) -> Tensor:

@@ -115,14 +115,16 @@ def _stack_rule(i: int) -> Any:
 def _cat_op(n: int) -> Primitive:
     # d/d(input i) = g[..., lo_i:hi_i, ...] along dim
     names = tuple(f"t{i}" for i in range(n))
-    return Primitive("cat", _concat, [_cat_rule(i) for i in range(n)], inputs=names, node_name="CatBackward0")
+    return Primitive("cat", _concat, [_cat_rule(i) for i in range(n)], inputs=names, node_name="CatBackward0",
+                     linear=True)
 
 
 @lru_cache(maxsize=64)
 def _stack_op(n: int) -> Primitive:
     # d/d(input i) = g selected at index i of dim
     names = tuple(f"t{i}" for i in range(n))
-    return Primitive("stack", _stack, [_stack_rule(i) for i in range(n)], inputs=names, node_name="StackBackward0")
+    return Primitive("stack", _stack, [_stack_rule(i) for i in range(n)], inputs=names, node_name="StackBackward0",
+                     linear=True)
 
 
 def tensor_list(name: str, tensors: Any) -> list[Tensor]:

@@ -144,7 +144,7 @@ _squeeze_dim = Primitive(
     view=True,
 )
 # squeeze of a tuple of dims (PyTorch's squeeze.dims)
-_squeeze_dims_tuple = Primitive(
+squeeze_dims_tuple = Primitive(
     "squeeze", lambda xp, a, shape: a.reshape(shape), [_unsqueezed], node_name="SqueezeBackward2", view=True
 )
 # squeeze_ of one dim in place (PyTorch's squeeze_.dim): matmul's (k,) @ (k, n) drops the row it added
@@ -446,7 +446,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
         return _squeeze(input, shape=tuple(s for s in shape if s != 1))
     dims = wrap_dims(dim, len(shape)) if shape else ()
     target = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return (_squeeze_dims_tuple if isinstance(dim, (tuple, list)) else _squeeze_dim)(input, shape=target)
+    return (squeeze_dims_tuple if isinstance(dim, (tuple, list)) else _squeeze_dim)(input, shape=target)
 
 
 def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
