@@ -31,6 +31,7 @@ from .nn.functional import (
     pixel_unshuffle,
     rms_norm,
 )
+from .nn.functional import ctc as _ctc
 from .nn.functional import dropouts as _dropouts
 from .tensor import Tensor
 
@@ -38,10 +39,10 @@ __all__ = [
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d", "batch_norm",
     "bilinear", "binary_cross_entropy_with_logits", "channel_shuffle", "conv1d", "conv2d", "conv3d",
     "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",
-    "dropout", "dropout_", "embedding", "feature_alpha_dropout", "feature_alpha_dropout_", "feature_dropout",
-    "feature_dropout_", "group_norm", "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm",
-    "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "pairwise_distance",
-    "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "rms_norm", "triplet_margin_loss",
+    "ctc_loss", "dropout", "dropout_", "embedding", "feature_alpha_dropout", "feature_alpha_dropout_",
+    "feature_dropout", "feature_dropout_", "group_norm", "hinge_embedding_loss", "instance_norm", "kl_div",
+    "layer_norm", "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d",
+    "pairwise_distance", "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "rms_norm", "triplet_margin_loss",
 ]  # fmt: skip
 
 
@@ -636,6 +637,50 @@ def cosine_embedding_loss(
         tensor(0.3964)
     """
     return F.cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
+
+
+def ctc_loss(
+    log_probs: Tensor,
+    targets: Tensor,
+    input_lengths: Any,
+    target_lengths: Any,
+    blank: int = 0,
+    reduction: int = 0,
+    zero_infinity: bool = False,
+) -> Tensor:
+    """The CTC loss with ATen's reduction number; `F.ctc_loss` is this op with the reduction's word.
+
+    Each sample's `-log p(target | log_probs)`, summed over its alignments; 'mean' divides each
+    loss by its target length (at least 1) before averaging over the batch.
+
+    Args:
+        log_probs (Tensor): (T, N, C) or (T, C), log_softmax over the C classes (float32 or float64).
+        targets (Tensor): (N, S) padded, or all targets concatenated (Σ target_lengths,).
+        input_lengths (Tensor or tuple of ints): (N,), each input's length <= T.
+        target_lengths (Tensor or tuple of ints): (N,), each target's length; both lengths of one kind.
+        blank (int): the blank label (default 0).
+        reduction (int): ATen's code: 0 none (the default, as PyTorch's binding reads its signature), 1 mean, 2 sum.
+        zero_infinity (bool): replace infinite losses and their gradients by 0 (default False).
+
+    Returns:
+        Tensor: (N,) for reduction 0 ((), unbatched), else a scalar.
+
+    Examples:
+        >>> log_probs = retrograd.full((3, 1, 2), 0.5).log()
+        >>> retrograd.ctc_loss(log_probs, retrograd.tensor([[1]]), [3], [1])
+        tensor([0.2877])
+        >>> retrograd.ctc_loss(log_probs, retrograd.tensor([[1, 1]]), [3], [2], reduction=1)
+        tensor(1.0397)
+    """
+    arguments = (log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+    given = max(i for i, (value, default) in enumerate(zip(arguments, _CTC_DEFAULTS)) if value is not default)
+    _ctc._check_overload(arguments[: given + 1])  # PyTorch's TypeError names what was passed
+    return _ctc.checked_ctc_loss(
+        log_probs, targets, input_lengths, target_lengths, int(blank), _reduction(reduction), zero_infinity
+    )
+
+
+_CTC_DEFAULTS = (None, None, None, None, 0, 0, False)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, reduction: int = 0) -> Tensor:

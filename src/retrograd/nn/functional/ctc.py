@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
-from ...dtypes import float32, float64
+from ...dtypes import bool_, float32, float64
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import ctc as fused_ctc
@@ -33,19 +33,21 @@ _SIGNATURES = tuple(
 
 
 def _check_overload(arguments: tuple) -> None:
-    """PyTorch's TypeError unless both lengths are tensors or both lists/tuples of ints: its two
-    signatures of torch.ctc_loss take no mix, nor a bare int or a NumPy array."""
-    lengths = arguments[2:4]
-    if all(isinstance(n, Tensor) for n in lengths):
-        return
-    if all(isinstance(n, (list, tuple)) and all(is_int(v) for v in n) for n in lengths):
+    """PyTorch's TypeError unless the arguments fit one of torch.ctc_loss's two signatures: both
+    lengths tensors or both lists/tuples of ints (no mix, no bare int, no NumPy array), `blank` and
+    `reduction` ints, `zero_infinity` a bool."""
+    lengths, options = arguments[2:4], arguments[4:]
+    tensors = len(lengths) == 2 and all(isinstance(n, Tensor) for n in lengths)
+    int_lists = len(lengths) == 2 and all(isinstance(n, (list, tuple)) and all(is_int(v) for v in n) for n in lengths)
+    kinds = (is_int, is_int, lambda v: isinstance(v, bool))
+    if (tensors or int_lists) and len(options) <= 3 and all(ok(v) for ok, v in zip(kinds, options)):
         return
     raise invalid_combination("ctc_loss", arguments, _SIGNATURES)
 
 
 def _lengths(lengths: Any, what: str) -> np.ndarray:
     if isinstance(lengths, Tensor):
-        if lengths.dtype.is_floating_point or lengths.dtype.is_complex:
+        if lengths.dtype.is_floating_point or lengths.dtype.is_complex or lengths.dtype == bool_:
             raise RuntimeError(f"{what} must be integral")
         return np.asarray(lengths.detach().cpu().numpy(), dtype=np.int64).reshape(-1)
     return np.asarray([int(v) for v in lengths], dtype=np.int64)
@@ -56,6 +58,11 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
     labels = np.asarray(targets.detach().cpu().numpy(), dtype=np.int64)
     longest = int(target_len.max()) if target_len.size else 0
     if labels.ndim == 2:
+        if labels.shape[0] != len(target_len):
+            raise RuntimeError(
+                f"Expected tensor to have size {len(target_len)} at dimension 0, but got size {labels.shape[0]} "
+                "for argument #2 'targets'" + _WHERE
+            )
         if labels.shape[1] < longest:
             raise RuntimeError(
                 f"Expected tensor to have size at least {longest} at dimension 1, but got size "
@@ -73,6 +80,21 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
     for row, (s, n) in enumerate(zip(starts, target_len)):
         out[row, :n] = labels[s : s + n]
     return out
+
+
+def _check_shapes(log_probs: Tensor, targets: Tensor) -> None:
+    """PyTorch's first checks of the (batched) log_probs and the targets: not empty, 3-D, targets 1-D or 2-D."""
+    if log_probs.numel() == 0:
+        raise RuntimeError("log_probs tensor must not be empty")
+    if log_probs.dim() != 3:
+        raise RuntimeError(
+            f"Expected 3-dimensional tensor, but got {log_probs.dim()}-dimensional tensor for argument #1 "
+            "'log_probs'" + _WHERE
+        )
+    if targets.dim() not in (1, 2):
+        raise RuntimeError(
+            f"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 'targets'" + _WHERE
+        )
 
 
 def _check(log_probs: Tensor, batch: int, input_len: np.ndarray, target_len: np.ndarray, blank: int) -> None:
@@ -132,16 +154,26 @@ def ctc_loss(
         >>> F.ctc_loss(log_probs, retrograd.tensor([[1, 1]]), *too_long, zero_infinity=True)
         tensor(0.)
     """
-    if _autocasting[0]:
-        log_probs = _float32(log_probs)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     _check_overload((log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity))
-    unbatched = log_probs.dim() == 2
+    return checked_ctc_loss(log_probs, targets, input_lengths, target_lengths, int(blank), reduction, zero_infinity)
+
+
+def checked_ctc_loss(
+    log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int, reduction: str,
+    zero_infinity: bool,
+) -> Tensor:
+    """The loss of arguments of the right types (both faces, `F.ctc_loss` and `torch.ctc_loss`, check
+    those): PyTorch's checks of the values in its order, then the recursions and the reduction."""
+    if _autocasting[0]:
+        log_probs = _float32(log_probs)
+    unbatched = log_probs.dim() != 3
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
     input_len, target_len = _lengths(input_lengths, "input_lengths"), _lengths(target_lengths, "target_lengths")
     if lp.dtype not in (float32, float64):  # PyTorch's CPU kernel has no float16/bfloat16 (nor integer) version
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{lp.dtype.kind_name}'")
+    _check_shapes(lp, targets)
     batch = lp.shape[1]
     _check(lp, batch, input_len, target_len, blank)
     labels = _padded_targets(targets, target_len)

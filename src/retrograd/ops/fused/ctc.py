@@ -90,7 +90,8 @@ def _forward(xp: Any, lp: Any, *, ext: Any, skip: Any, input_len: Any, target_le
     end = last[rows, 2 * target_len]
     before = xp.where(target_len > 0, last[rows, xp.maximum(2 * target_len - 1, 0)], _NINF)
     nll = -_log_add(xp, [end, before])
-    empty = xp.where(target_len == 0, xp.zeros((), lp.dtype), xp.full((), np.inf, lp.dtype))
+    # an empty input: -log 1 (PyTorch's -0.0) for an empty target, else -log 0
+    empty = xp.where(target_len == 0, xp.full((), -0.0, lp.dtype), xp.full((), np.inf, lp.dtype))
     return xp.where(input_len == 0, empty, nll), alpha, emit
 
 
@@ -110,6 +111,9 @@ def _betas_into(xp: Any, grad: Any, t: Any, alpha: Any, beta: Any, emit: Any, ex
     beta[t, rows, end] = xp.where(ending, emit[t, rows, end], beta[t, rows, end])
     has = ending & (target_len > 0)
     beta[t, rows, before] = xp.where(has, emit[t, rows, before], beta[t, rows, before])
+    # PyTorch's kernel sets (not adds) the last frame's two terms, taking their labels for different:
+    # a last target label equal to the blank (a target PyTorch does not refuse) keeps only its own term
+    overwritten = has & (ext[rows, before] == ext[rows, end])
     g = grad[t]
     for s in range(width - 1, -1, -1):  # PyTorch's order: the last label position first
         both = alpha[t, :, s] + beta[t, :, s]
@@ -118,7 +122,8 @@ def _betas_into(xp: Any, grad: Any, t: Any, alpha: Any, beta: Any, emit: Any, ex
         top = xp.maximum(held, both)
         added = _log(xp, _exp(xp, held - top) + _exp(xp, both - top)) + top
         new = xp.where(held == _NINF, both, added)
-        g[rows, cls] = xp.where(valid[:, s] & (t < input_len), new, held)
+        counted = valid[:, s] & (t < input_len) & ~(overwritten & (end == s))
+        g[rows, cls] = xp.where(counted, new, held)
 
 
 def _skip_right(xp: Any, skip: Any) -> Any:
