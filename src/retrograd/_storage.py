@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._display_name import package_name
+from ._display_name import package_name, public_class
 from .backend import device as _device
 
 
@@ -123,7 +123,27 @@ def deepcopy_data(a: Any, memo: dict[Any, Any]) -> Any:
     return view_at(raw, a, _address(a) - low)
 
 
-class UntypedStorage:
+class StorageBase:
+    """The base class of storages (PyTorch's `torch._C.StorageBase`), for `isinstance` tests.
+
+    Args:
+        (none): it is not made directly; `UntypedStorage` derives from it.
+
+    Returns:
+        (StorageBase): the class every `UntypedStorage` is an instance of.
+
+    Examples:
+        >>> isinstance(retrograd.ones(2).untyped_storage(), retrograd.StorageBase)
+        True
+    """
+
+    __slots__ = ()
+
+
+public_class(StorageBase, "_C")
+
+
+class UntypedStorage(StorageBase):
     """The bytes behind a tensor: `data_ptr()`, `nbytes()`, `size()`, indexing by byte.
 
     Args:

@@ -3,10 +3,10 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "chalf index name record_stream storage_type "
+        "chalf index name record_stream "
     ),
     "retrograd": (
-        "StorageBase embedding_bag "
+        "embedding_bag "
     ),
     "retrograd.autograd": (
         "NestedIOFunction "

@@ -33,6 +33,7 @@ import numpy as np
 
 from . import _layouts
 from ._storage import contiguous_strides, root_array
+from ._typed_storage import LEGACY_DTYPES
 from .backend import CPU, is_cuda_array, meta, to_device
 from .backend import device as _device
 from .backend.sparse import SparseCOO
@@ -45,20 +46,8 @@ __all__ = ["MAX_SAVE_DEPTH", "Storages", "TorchPickler", "recursion_room", "torc
 
 MAX_SAVE_DEPTH = 1000  # nesting levels save handles (torch.save: about 500)
 _ALIGNMENT = 64
-_STORAGE_CLASSES = {
-    "float64": "DoubleStorage",
-    "float32": "FloatStorage",
-    "float16": "HalfStorage",
-    "bfloat16": "BFloat16Storage",  # ml_dtypes' dtype name
-    "int64": "LongStorage",
-    "int32": "IntStorage",
-    "int16": "ShortStorage",
-    "int8": "CharStorage",
-    "uint8": "ByteStorage",
-    "bool": "BoolStorage",
-    "complex64": "ComplexFloatStorage",
-    "complex128": "ComplexDoubleStorage",
-}
+# each dtype's legacy storage class by the array dtype's name ("float32": "FloatStorage")
+_STORAGE_CLASSES = {d.np.name: d.kind_name + "Storage" for d in LEGACY_DTYPES}
 # dtypes without a storage class of their own: bytes in an untyped storage, rebuilt by
 # `_rebuild_tensor_v3` with the dtype
 _UNTYPED = ("uint16", "uint32", "uint64")

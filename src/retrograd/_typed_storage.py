@@ -4,6 +4,11 @@ PyTorch deprecates TypedStorage but keeps `tensor.storage()`, which lectures and
 show that a view shares its base's memory (`x.view(2, 9).storage()` lists the same 18 numbers as
 `x.storage()`). The elements are the root array's bytes (`UntypedStorage`) read as the dtype; the
 first use warns once per process, as PyTorch does.
+
+The legacy storage classes (`FloatStorage`, `LongStorage`, ...) are TypedStorage by dtype: code
+from PyTorch's early days makes storages with them (`FloatStorage(3)`, `ByteStorage.from_buffer`)
+and tests storages against them (`isinstance(t.storage(), FloatStorage)`). As in PyTorch, calling
+one makes a TypedStorage of its dtype, and a TypedStorage is an instance of its dtype's class.
 """
 
 from __future__ import annotations
@@ -13,11 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from ._display_name import package_name
+from . import dtypes as _dt
+from ._display_name import package_name, public_class
 from ._storage import UntypedStorage
 from ._user_frames import user_stacklevel
 
-__all__ = ["TypedStorage", "is_storage", "warn_removal"]
+__all__ = [
+    "LEGACY_DTYPES", "TypedStorage", "is_storage", "legacy_class", "warn_removal", "Storage", "DoubleStorage",
+    "FloatStorage", "HalfStorage", "BFloat16Storage", "LongStorage", "IntStorage", "ShortStorage", "CharStorage",
+    "ByteStorage", "BoolStorage", "ComplexFloatStorage", "ComplexDoubleStorage",
+]
 
 _REMOVAL = (
     "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only "
@@ -113,6 +123,16 @@ class TypedStorage:
         warn_removal()
         return [self._item(i) for i in range(self._size())]
 
+    def pickle_storage_type(self) -> str:
+        """The name of the legacy class of this storage's dtype (`"FloatStorage"`), as pickles record it."""
+        warn_removal()
+        return self.dtype.kind_name + "Storage"
+
+    def type(self) -> str:
+        """The dotted name of the legacy class of this storage's dtype (`"torch.FloatStorage"`)."""
+        warn_removal()
+        return f"{package_name()}.{self.dtype.kind_name}Storage"
+
     def _type_name(self) -> str:
         return f"{package_name()}.storage.TypedStorage"
 
@@ -137,3 +157,107 @@ def is_storage(obj: Any) -> bool:
         (True, False)
     """
     return type(obj) in (UntypedStorage, TypedStorage)
+
+
+_NEW_USAGE = (
+    "<class '{name}'>.__new__ received an invalid combination of arguments. Expected one of:\n"
+    " * no arguments\n * (int size)\n * (Sequence data)\n * (*, UntypedStorage wrap_storage)\n{why}"
+)
+
+
+class _LegacyStorageMeta(type):
+    """Makes `isinstance(typed_storage, FloatStorage)` ask the storage's dtype."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if type(instance) is TypedStorage and isinstance(cls.__dict__.get("dtype"), _dt.dtype):
+            return bool(instance.dtype == cls.__dict__["dtype"])
+        return super().__instancecheck__(instance)
+
+
+class _LegacyStorage(TypedStorage, metaclass=_LegacyStorageMeta):
+    """A legacy storage class: calling it makes a TypedStorage of the class's dtype."""
+
+    def __new__(cls, *args: Any, wrap_storage: UntypedStorage | None = None, **kwargs: Any) -> Any:  # type: ignore[misc]
+        name = f"{package_name()}.{cls.__name__}"
+        dtype = cls.__dict__["dtype"]
+        if kwargs:
+            why = f"Keyword argument '{next(iter(kwargs))}' cannot be specified"
+            raise RuntimeError(_NEW_USAGE.format(name=name, why=why))
+        if wrap_storage is not None:
+            if args:
+                why = "No positional arguments should be given when using 'wrap_storage'"
+                raise RuntimeError(_NEW_USAGE.format(name=name, why=why))
+            return TypedStorage(wrap_storage, dtype)
+        if len(args) > 1:
+            raise RuntimeError(_NEW_USAGE.format(name=name, why="Too many positional arguments"))
+        data = args[0] if args else 0
+        if isinstance(data, int) and not isinstance(data, bool):
+            values = np.zeros(data, dtype.np)
+        elif isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        else:
+            values = np.array(list(data), dtype=dtype.np).reshape(-1)
+        return TypedStorage(UntypedStorage(values), dtype)
+
+    @classmethod
+    def from_buffer(cls, buffer: Any, byte_order: str = "native", count: int = -1, offset: int = 0) -> TypedStorage:
+        """A storage holding a copy of the elements in a bytes-like object.
+
+        Args:
+            buffer (bytes-like): the raw bytes.
+            byte_order (str): "native", "little" or "big" (not needed for one-byte dtypes).
+            count (int): how many elements to read (default -1: all that follow `offset`).
+            offset (int): the byte to start at.
+
+        Returns:
+            TypedStorage: the elements, of the class's dtype.
+
+        Examples:
+            >>> retrograd.ByteStorage.from_buffer(b"ab").tolist()  # doctest: +SKIP
+            [97, 98]
+        """
+        dtype = cls.__dict__["dtype"]
+        if byte_order not in ("native", "little", "big"):
+            raise ValueError(f"byte_order must be 'native', 'little' or 'big', not {byte_order!r}")
+        order = {"native": "=", "little": "<", "big": ">"}[byte_order]
+        elements = np.frombuffer(buffer, dtype=dtype.np.newbyteorder(order), count=count, offset=offset)
+        return TypedStorage(UntypedStorage(elements.astype(dtype.np)), dtype)
+
+
+public_class(_LegacyStorage, "storage")
+
+
+def _legacy(dtype: Any) -> Any:
+    """The legacy storage class of `dtype`, named `<ScalarType>Storage` (FloatStorage, ComplexFloatStorage)."""
+    cls = _LegacyStorageMeta(dtype.kind_name + "Storage", (_LegacyStorage,), {"dtype": dtype, "__slots__": ()})
+    public_class(cls, "")
+    return cls
+
+
+DoubleStorage = _legacy(_dt.float64)
+FloatStorage = _legacy(_dt.float32)
+HalfStorage = _legacy(_dt.float16)
+BFloat16Storage = _legacy(_dt.bfloat16)
+LongStorage = _legacy(_dt.int64)
+IntStorage = _legacy(_dt.int32)
+ShortStorage = _legacy(_dt.int16)
+CharStorage = _legacy(_dt.int8)
+ByteStorage = _legacy(_dt.uint8)
+BoolStorage = _legacy(_dt.bool_)
+ComplexFloatStorage = _legacy(_dt.complex64)
+ComplexDoubleStorage = _legacy(_dt.complex128)
+Storage = FloatStorage  # PyTorch's name for the default dtype's class
+
+_LEGACY = {
+    cls.dtype: cls
+    for cls in (
+        DoubleStorage, FloatStorage, HalfStorage, BFloat16Storage, LongStorage, IntStorage, ShortStorage,
+        CharStorage, ByteStorage, BoolStorage, ComplexFloatStorage, ComplexDoubleStorage,
+    )
+}
+LEGACY_DTYPES = tuple(_LEGACY)  # the dtypes with a legacy storage class
+
+
+def legacy_class(dtype: Any) -> type | None:
+    """The legacy storage class of `dtype` (`FloatStorage` for float32), or None where it has none."""
+    return _LEGACY.get(dtype)

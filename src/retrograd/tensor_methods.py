@@ -1551,6 +1551,20 @@ class TensorMethods:
         _typed_storage.warn_removal()
         return _typed_storage.TypedStorage(self.untyped_storage(), self.dtype)
 
+    def storage_type(self) -> type | None:
+        """The legacy storage class of this tensor's dtype (deprecated, as `storage()` is).
+
+        Returns:
+            type or None: `FloatStorage` for a float32 tensor, `LongStorage` for int64, ...; None for
+                the dtypes that have none (the unsigned ones past uint8, the float8 ones).
+
+        Examples:
+            >>> retrograd.ones(2).storage_type()  # doctest: +SKIP
+            <class 'retrograd.FloatStorage'>
+        """
+        _typed_storage.warn_removal()
+        return _typed_storage.legacy_class(self.dtype)
+
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
         """Give this tensor a new shape in place, keeping its first elements (new ones uninitialised).
 

@@ -20,6 +20,7 @@ from typing import IO, Any
 from .._default_device import get_default_device
 from .._errors import AcceleratorError, OutOfMemoryError
 from .._generator import Generator
+from .._storage import StorageBase
 from .._torch_function import _disabled_torch_function_impl
 from ..backend import device
 from ..dtypes import dtype
@@ -58,7 +59,7 @@ __all__ = [
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
     "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
     "_nn", "_linalg", "_fft", "_special", "device", "dtype", "_get_privateuse1_backend_name", "DeviceObjType",
-    "TensorType", "Type", "OutOfMemoryError", "AcceleratorError", *_jit.__all__,
+    "TensorType", "Type", "OutOfMemoryError", "AcceleratorError", "StorageBase", *_jit.__all__,
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
