@@ -111,3 +111,48 @@ def test_default_folder_and_refusals(tmp_path, monkeypatch):
         w.add_scalar("x", 1.0, new_style=True)
     with pytest.raises(ValueError, match="no element"):
         w.add_histogram("h", np.array([]))
+
+
+def _png_pixels(data):
+    """Pixels of an 8-bit, unfiltered PNG (what the writer produces), read with zlib alone."""
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    i, chunks = 8, {}
+    while i < len(data):
+        (n,) = struct.unpack_from(">I", data, i)
+        chunks[data[i + 4 : i + 8]] = chunks.get(data[i + 4 : i + 8], b"") + data[i + 8 : i + 8 + n]
+        i += 12 + n
+    w, h, depth, color = struct.unpack_from(">IIBB", chunks[b"IHDR"])
+    c = {0: 1, 4: 2, 2: 3, 6: 4}[color]
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(h, 1 + w * c)
+    assert depth == 8 and (rows[:, 0] == 0).all()
+    return rows[:, 1:].reshape(h, w, c)
+
+
+def _image(event):
+    value = dict(_fields(dict(_fields(event[5]))[1]))
+    image = dict(_fields(value[4]))
+    return value[1], (image[1], image[2], image[3]), _png_pixels(image[4])
+
+
+def test_add_image_and_add_images_follow_pytorchs_layout_rules(tmp_path):
+    chw = np.array([[[0.0, 0.5]], [[1.0, 2.0]], [[-1.0, 0.25]]], np.float32)  # C=3, H=1, W=2
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_image("chw", rg.tensor(chw), 1)
+        w.add_image("u8", np.array([[[7, 300 % 256, 9]]], np.uint8), 2, dataformats="HWC")
+        w.add_image("hw", rg.tensor([[0.0, 1.0]]), 3, dataformats="HW")
+        w.add_images("grid", rg.ones(9, 1, 1, 1) * 0.5, 4)
+        with pytest.raises(AssertionError, match="size of input tensor and input format are different"):
+            w.add_image("bad", rg.ones(2, 2))
+        with pytest.raises(AssertionError, match="same dimension shorthand twice"):
+            w.add_image("bad", rg.ones(2, 2, 2), dataformats="CCW")
+    events = _events(str(tmp_path))[1:]
+    tag, dims, px = _image(events[0])
+    # floats are scaled by 255, clipped, truncated to uint8: (H, W, C) = (1, 2, 3)
+    assert tag == b"chw" and dims == (1, 2, 3) and events[0][2] == 1
+    assert px.tolist() == [[[0, 255, 0], [127, 255, 63]]]
+    assert _image(events[1])[2].tolist() == [[[7, 44, 9]]]  # uint8 kept as it is
+    assert _image(events[2])[2].tolist() == [[[0, 0, 0], [255, 255, 255]]]  # grey repeated to RGB
+    tag, dims, px = _image(events[3])  # 9 images: a grid of 8 columns and 2 rows, the gap black
+    assert dims == (2, 8, 3) and (px[0] == 127).all() and (px[1, 0] == 127).all() and (px[1, 1:] == 0).all()

@@ -3,14 +3,14 @@
 A file is a sequence of records: the length (uint64, little-endian), its masked CRC-32C, the
 bytes, their masked CRC-32C. Each record is an `Event` message (wall_time = 1, step = 2,
 file_version = 3, summary = 5); a `Summary` holds `Value`s (tag = 1, simple_value = 2,
-histo = 5). Only the few fields the writer uses are encoded, so no protobuf library is needed.
+histo = 5, image = 4). Only the few fields the writer uses are encoded, so no protobuf library is needed.
 """
 
 from __future__ import annotations
 
 import struct
 
-__all__ = ["crc32c", "record", "event", "scalar_value", "histogram_value", "summary"]
+__all__ = ["crc32c", "record", "event", "scalar_value", "histogram_value", "image_value", "summary"]
 
 
 def _crc_table() -> list[int]:
@@ -92,6 +92,12 @@ def histogram_value(tag: str, stats: tuple[float, float, float, float, float], l
     histo = (_double(1, lo) + _double(2, hi) + _double(3, num) + _double(4, total) + _double(5, squares)
              + _packed_doubles(6, limits) + _packed_doubles(7, counts))
     return _bytes(1, tag.encode()) + _bytes(5, histo)
+
+
+def image_value(tag: str, height: int, width: int, colorspace: int, encoded: bytes) -> bytes:
+    """A `Summary.Value` holding an encoded image (`Summary.Image`: height, width, colorspace, bytes)."""
+    image = _key(1, 0) + _varint(height) + _key(2, 0) + _varint(width) + _key(3, 0) + _varint(colorspace)
+    return _bytes(1, tag.encode()) + _bytes(4, image + _bytes(4, encoded))
 
 
 def summary(values: list[bytes]) -> bytes:

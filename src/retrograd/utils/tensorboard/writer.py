@@ -4,7 +4,8 @@ As PyTorch's: `SummaryWriter()` writes to `runs/<date>_<host><comment>`, one eve
 writer; `add_scalars` writes each scalar under its own sub-folder. Events are queued and written
 when `max_queue` of them wait, when `flush_secs` have passed since the last write, or on
 `flush()`/`close()`. No TensorBoard installation is needed to write (only to view: `tensorboard
---logdir runs`). Images, audio, graphs, embeddings and hyper-parameter tables are not written.
+--logdir runs`). Images are written as PNG (`add_image`, `add_images`); audio, graphs, embeddings and
+hyper-parameter tables are not written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _events
+from . import _events, _image
 
 __all__ = ["SummaryWriter"]
 
@@ -39,6 +40,12 @@ def _as_array(values: Any) -> np.ndarray:
     if hasattr(values, "detach"):
         values = values.detach().cpu().numpy()
     return np.asarray(values, dtype=np.float64).reshape(-1)
+
+
+def _as_ndarray(values: Any) -> np.ndarray:
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values)
 
 
 def _as_float(value: Any) -> float:
@@ -160,6 +167,57 @@ class SummaryWriter:
         stats = (float(data.min()), float(data.max()), float(data.size), float(data.sum()), float(data @ data))
         value = _events.histogram_value(tag, stats, limits[first + 1: last + 2].tolist(), kept.astype(float).tolist())
         self._write(value, global_step, walltime)
+
+    def add_image(self, tag: str, img_tensor: Any, global_step: int | None = None, walltime: float | None = None,
+                  dataformats: str = "CHW") -> None:
+        """Log one image for TensorBoard's images tab, stored as PNG.
+
+        Args:
+            tag (str): the image's name.
+            img_tensor (Tensor or numpy.ndarray): the image, laid out as `dataformats`: `(C, H, W)` by default,
+                or `(H, W, C)`, `(H, W)`; C is 1 (grey, repeated to RGB), 3 (RGB) or 4 (RGBA). uint8 values are
+                used as they are; other dtypes are read as [0, 1] and scaled by 255. Values are clipped to [0, 255].
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch (default: now).
+            dataformats (str): the letters of `img_tensor`'s dimensions (default "CHW").
+
+        Returns:
+            None
+
+        Examples:
+            >>> import tempfile
+            >>> import retrograd
+            >>> from retrograd.utils.tensorboard import SummaryWriter
+            >>> with SummaryWriter(tempfile.mkdtemp()) as w:
+            ...     w.add_image("frame", retrograd.rand(3, 8, 8), 0)
+        """
+        hwc = _image.to_uint8(_image.to_hwc(_as_ndarray(img_tensor), dataformats))
+        encoded = _image.png(hwc)
+        self._write(_events.image_value(tag, hwc.shape[0], hwc.shape[1], hwc.shape[2], encoded), global_step, walltime)
+
+    def add_images(self, tag: str, img_tensor: Any, global_step: int | None = None, walltime: float | None = None,
+                   dataformats: str = "NCHW") -> None:
+        """Log a batch of images as one grid (up to 8 per row, as PyTorch tiles them), stored as PNG.
+
+        Args:
+            tag (str): the grid's name.
+            img_tensor (Tensor or numpy.ndarray): the images, laid out as `dataformats`: `(N, C, H, W)` by
+                default, or `(N, H, W, C)`; C is 1 or 3. Values are scaled and clipped as in `add_image`.
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch (default: now).
+            dataformats (str): the letters of `img_tensor`'s dimensions (default "NCHW").
+
+        Returns:
+            None
+
+        Examples:
+            >>> import tempfile
+            >>> import retrograd
+            >>> from retrograd.utils.tensorboard import SummaryWriter
+            >>> with SummaryWriter(tempfile.mkdtemp()) as w:
+            ...     w.add_images("frames", retrograd.rand(4, 3, 8, 8), 0)
+        """
+        self.add_image(tag, img_tensor, global_step, walltime, dataformats)
 
     def add_text(self, tag: str, text_string: str, global_step: int | None = None,
                  walltime: float | None = None) -> None:
