@@ -139,3 +139,15 @@ def test_flags_and_names_vs_torch():
     for lib in (retrograd, torch):
         x = lib.ones(3)
         assert (x.is_set_to(x), x.is_set_to(x[1:]), x.is_distributed()) == (True, False, False)
+
+
+def test_tensor_name_is_none_and_read_only():
+    t = retrograd.ones(2)
+    assert t.name is None
+    with pytest.raises(AttributeError):
+        t.name = "x"
+
+
+def test_linalg_common_notes_has_pytorchs_keys():
+    assert set(retrograd.linalg.common_notes) == {"experimental_warning", "sync_note", "sync_note_ex", "sync_note_has_ex"}
+    assert "{}" in retrograd.linalg.common_notes["sync_note_has_ex"]  # PyTorch's docs format the _ex name in

@@ -3,15 +3,12 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "chalf index name record_stream "
+        "chalf index record_stream "
     ),
     "retrograd": (
         "embedding_bag "
     ),
     "retrograd.autograd": (
         "NestedIOFunction "
-    ),
-    "retrograd.linalg": (
-        "common_notes "
     ),
 }

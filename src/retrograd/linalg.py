@@ -61,8 +61,26 @@ __all__ = [
     "matrix_rank", "lstsq", "vecdot", "diagonal", "matrix_power", "matrix_exp", "LinAlgError",
     "eig", "eigvals", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_triangular", "cholesky_ex", "cond",
     "householder_product", "solve_ex", "tensorinv", "tensorsolve", "vander", "ldl_factor", "ldl_factor_ex",
-    "ldl_solve",
+    "ldl_solve", "common_notes",
 ]
+
+# Notes shared by the functions' documentation, by key (PyTorch's docs build them in; code that
+# writes its own linear-algebra docs in PyTorch's style reads them too).
+common_notes = {
+    "experimental_warning": 'This function is "experimental": its behaviour may change in a later release.',
+    "sync_note": (
+        "On a CUDA device this function waits for the device (a host-device synchronization), as the "
+        "result's validity is checked on the host."
+    ),
+    "sync_note_ex": (
+        "On a CUDA device this function waits for the device only when :attr:`check_errors` is True; "
+        "the `_ex` form returns the error codes in :attr:`info` instead."
+    ),
+    "sync_note_has_ex": (
+        "On a CUDA device this function waits for the device; {} is the form that does not (it returns "
+        "the error codes instead of raising)."
+    ),
+}
 
 
 def vector_norm(

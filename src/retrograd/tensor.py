@@ -791,6 +791,22 @@ class Tensor(TensorMethods):
         return -1 if index is None else index
 
     @property
+    def name(self) -> builtins.str | None:
+        """The name a tracer gave this tensor; None for every tensor of an eager program (read-only).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            None: eager tensors carry no name (PyTorch's JIT tracer named its values).
+
+        Examples:
+            >>> retrograd.ones(2).name is None
+            True
+        """
+        return None
+
+    @property
     def is_leaf(self) -> builtins.bool:
         """Whether no recorded op made this tensor (it has no `grad_fn`).
 
