@@ -6,7 +6,7 @@ MISSING: dict[str, str] = {
         "chalf index name record_stream storage_type "
     ),
     "retrograd": (
-        "StorageBase embedding_bag "
+        "StorageBase "
     ),
     "retrograd.autograd": (
         "NestedIOFunction "
