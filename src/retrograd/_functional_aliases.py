@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .nn import functional as F
+from .nn.functional import _embedding_bag_aten as _bags
 from .nn.functional import (
     adaptive_avg_pool1d,
     avg_pool1d,
@@ -39,7 +40,7 @@ __all__ = [
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d", "batch_norm",
     "bilinear", "binary_cross_entropy_with_logits", "channel_shuffle", "conv1d", "conv2d", "conv3d",
     "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",
-    "ctc_loss", "dropout", "dropout_", "embedding", "feature_alpha_dropout", "feature_alpha_dropout_",
+    "ctc_loss", "dropout", "dropout_", "embedding", "embedding_bag", "feature_alpha_dropout", "feature_alpha_dropout_",
     "feature_dropout", "feature_dropout_", "group_norm", "hinge_embedding_loss", "instance_norm", "kl_div",
     "layer_norm", "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d",
     "pairwise_distance", "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "rms_norm", "triplet_margin_loss",
@@ -450,6 +451,59 @@ def embedding(
     return F.embedding(
         indices, weight, padding_idx if padding_idx >= 0 else None, None, 2.0, scale_grad_by_freq, sparse
     )
+
+
+def embedding_bag(
+    weight: Tensor,
+    indices: Tensor,
+    offsets: Tensor,
+    scale_grad_by_freq: bool = False,
+    mode: int = 0,
+    sparse: bool = False,
+    per_sample_weights: Tensor | None = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Sum, mean or maximum of bags of rows of `weight` (V, D), with the integer results ATen's backward reads.
+
+    ATen's order and conventions: the table first, `mode` as a number, the bags only as 1-D
+    `indices` split at `offsets`, and a negative `padding_idx` counting from the end
+    (`F.embedding_bag(input, weight, offsets, ...)` is the usual spelling and returns the bags only).
+
+    Args:
+        weight (Tensor): the table, (V, D), floating point.
+        indices (Tensor): 1-D int64 or int32 row numbers in [0, V), (P,).
+        offsets (Tensor): 1-D, where each bag starts in `indices`; the first is 0.
+        scale_grad_by_freq (bool): divide each row's gradient by how often it occurs (default False).
+        mode (int): 0 sum (default), 1 mean, 2 max.
+        sparse (bool): give the weight a sparse COO gradient (default False).
+        per_sample_weights (Tensor, optional): (P,) a weight per index, mode 0 only.
+        include_last_offset (bool): `offsets` ends with the end of the last bag (default False).
+        padding_idx (int, optional): a row that counts in no bag.
+
+    Returns:
+        tuple: `(output, offset2bag, bag_size, max_indices)`: the bags (B, D); each position's bag
+        (P,), empty for mode 0 on float32/float16/bfloat16 rows without padding; each bag's size
+        without padding (B,), zeros for mode 0; for mode 2 the row of each maximum (B, D), else
+        `bag_size` again.
+
+    Examples:
+        >>> table = retrograd.arange(12.0).reshape(4, 3)
+        >>> out, offset2bag, bag_size, max_indices = retrograd.embedding_bag(
+        ...     table, retrograd.tensor([0, 1, 3]), retrograd.tensor([0, 1]), mode=2)
+        >>> out
+        tensor([[ 0.,  1.,  2.],
+                [ 9., 10., 11.]])
+        >>> offset2bag, bag_size
+        (tensor([0, 1, 1]), tensor([1, 2]))
+        >>> max_indices
+        tensor([[0, 0, 0],
+                [3, 3, 3]])
+    """
+    return _bags.embedding_bag_results(
+        weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights, include_last_offset,
+        padding_idx,
+    )  # fmt: skip
 
 
 def max_pool1d(

@@ -5,9 +5,6 @@ MISSING: dict[str, str] = {
     "Tensor": (
         "chalf index record_stream "
     ),
-    "retrograd": (
-        "embedding_bag "
-    ),
     "retrograd.autograd": (
         "NestedIOFunction "
     ),

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import as_device, to_device
+from ..backend import as_device, namespace, to_device
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from .embeddings import bag_max_rows
 
 __all__: list = []
 
@@ -60,8 +61,8 @@ def _layout(
     # worked out on the host, as PyTorch's CPU kernel: the checks raise its errors
     cpu = as_device("cpu")
     host_idx = np.asarray(to_device(idx, cpu), dtype=np.int64)
-    check_range(host_idx, n_rows, fast)
     bag, n_bags = bags(np.asarray(to_device(offsets, cpu), dtype=np.int64), host_idx.size, last, kind)
+    check_range(host_idx, n_rows, fast)  # after the offsets' checks, as PyTorch
     if pad is not None:
         bag[host_idx == pad] = n_bags  # rows at padding_idx belong to no bag
     sizes = np.bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)[:, None].astype(dtype)
@@ -81,3 +82,39 @@ def bag_layout(
     n_rows, dtype = weight.shape[0], weight._data.dtype
     bag, sizes = _LAYOUT(idx, offsets, n_rows=n_rows, pad=pad, last=last, kind=kind, fast=fast, dtype=dtype)
     return bag._data, sizes._data
+
+
+def _host(t: Tensor) -> np.ndarray:
+    return np.asarray(to_device(t._data, as_device("cpu")), dtype=np.int64)
+
+
+def _counts(indices: Tensor, offsets: Tensor, mode: int, pad: int | None, last: bool, fast: bool, grad: bool) -> tuple:
+    """offset2bag and bag_size of ATen's embedding_bag, on the host (see `aten_results`)."""
+    idx, offs = _host(indices), _host(offsets)
+    n_bags = offs.size - 1 if last else offs.size
+    position_bag = np.searchsorted(offs[:n_bags], np.arange(idx.size), side="right") - 1
+    offset2bag = position_bag[:0] if mode == 0 and fast else position_bag
+    if mode == 0:
+        return offset2bag, np.zeros(n_bags if grad else offs.size, np.int64)
+    counted = position_bag[(position_bag >= 0) & (idx != (-1 if pad is None else pad))]
+    return offset2bag, np.bincount(counted, minlength=n_bags)[:n_bags]
+
+
+def aten_results(
+    weight: Tensor, indices: Tensor, offsets: Tensor, bag: Any, mode: int, pad: int | None, last: bool, fast: bool,
+    grad: bool, index_dtype: Any,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """offset2bag, bag_size and max_indices of ATen's embedding_bag, as PyTorch's CPU kernel fills them.
+
+    `bag` is `bag_layout`'s; `mode` ATen's number; `fast`: PyTorch's fast path, where 'sum' works out
+    no offset2bag; `grad`: the weight or the per-sample weights need a gradient (bag_size for
+    'sum' then has a zero per bag, else one per offset). In `index_dtype`, on the indices' device."""
+    offset2bag, bag_size = _counts(indices, offsets, mode, pad, last, fast, grad)
+    if mode == 2:  # the row each maximum came from
+        rows = bag_max_rows(weight._data, indices._data.astype(np.int64), bag, bag_size.size)
+        max_indices = np.asarray(to_device(rows, as_device("cpu")))
+    else:
+        max_indices = bag_size.copy()
+    xp = namespace(indices._data)
+    o2b, size, maxi = (Tensor._make(xp.asarray(a.astype(index_dtype.np))) for a in (offset2bag, bag_size, max_indices))
+    return o2b, size, maxi

@@ -22,7 +22,7 @@ from .indexing.keyed import reduce_at
 from .kernels.operands import recorded, refuse_inference_index
 from .shape.slicing import cat
 
-__all__ = ["embedding", "embedding_bag"]
+__all__ = ["bag_max_rows", "embedding", "embedding_bag"]
 
 
 # --- embedding ----------------------------------------------------------------------------------
@@ -244,6 +244,20 @@ def embedding(
 # The rules are tensor ops (the lookup and its dense backward above), so every order works.
 
 
+def _bag_counts(idx: Any, n_rows: int) -> Any:
+    """Per row, the count embedding_bag's dense backward divides its gradient by (scale_grad_by_freq).
+
+    PyTorch's CPU kernel divides the gradient of the g-th smallest distinct index by the count of
+    the g-th entry of the sorted indices (repeats kept), not by that index's own count: indices
+    [3, 1, 1, 1, 0, 2] give rows 0-3 the counts 1, 3, 3, 3. The two agree up to the first repeat."""
+    xp = namespace(idx)
+    counts = xp.bincount(idx, minlength=n_rows)
+    distinct = xp.flatnonzero(counts)  # sorted
+    per_row = xp.zeros_like(counts)
+    per_row[distinct] = counts[xp.sort(idx)[: distinct.size]]
+    return per_row
+
+
 def _bag_sum_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int, sizes: Any, scale: Any) -> Any:
     rows = _rows(xp, w, idx, None)
     if psw:
@@ -342,6 +356,19 @@ def _bag_max_rule(g: Tensor, w_shape: tuple, idx: Any, best: Any, empty: Any) ->
     return _dense_backward(per_position, idx=idx, n=w_shape[0], scale=None)
 
 
+def _bag_max_sparse_forward(xp: Any, w: Any, idx: Any, bag: Any, n_bags: int, sizes: Any, by_freq: bool) -> Any:
+    return _bag_max_forward(xp, w, idx, bag, n_bags)[0]
+
+
+def bag_max_rows(w: Any, idx: Any, bag: Any, n_bags: int) -> Any:
+    """(n_bags, D) int64: per bag and feature, the row of `w` (V, D) that 'max' picked (0 for an empty bag)."""
+    xp = namespace(w)
+    _, best, empty = _bag_max_forward(xp, w, idx, bag, n_bags)
+    if empty is None:
+        return best
+    return xp.where(empty, 0, idx[best])
+
+
 _NODE = "EmbeddingBagBackward0"
 _BAG_SUM = Primitive("embedding_bag", _bag_sum_forward, [_bag_sum_rule], inputs=("w",), node_name=_NODE,
                      constant_edges=1)
@@ -354,6 +381,10 @@ _BAG_WEIGHTED_SPARSE = Primitive("embedding_bag", _bag_sparse_forward, [_bag_wei
                                  inputs=("w", "psw"), node_name=_NODE, joint=True)
 _BAG_MAX = Primitive("embedding_bag", _bag_max_forward, [_bag_max_rule], inputs=("w",), extras=("best", "empty"),
                      node_name=_NODE, constant_edges=1)
+# 'max' with a sparse gradient (the ATen form allows it): PyTorch's sparse backward passes each
+# position its bag's gradient, as for 'sum', whichever row held the maximum
+_BAG_MAX_SPARSE = Primitive("embedding_bag", _bag_max_sparse_forward, [_bag_sparse_rule], inputs=("w",),
+                            node_name=_NODE, constant_edges=1)
 
 
 def embedding_bag(
@@ -371,13 +402,16 @@ def embedding_bag(
     """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above);
     `sizes` (n_bags, 1) holds the bags' sizes, at least 1, which 'mean' divides by (`bag_layout`'s).
 
-    With `sparse` ('sum' and 'mean'), the weight's gradient is a sparse COO tensor, an entry per position."""
+    With `sparse`, the weight's gradient is a sparse COO tensor, an entry per position (for 'max'
+    too, as PyTorch's ATen op: each position gets its bag's gradient, as for 'sum')."""
     recording = recorded(weight) or (per_sample_weights is not None and recorded(per_sample_weights))
     idx = input._data.astype(np.int64, copy=recording)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
     n_bags = sizes.shape[0]
     if mode == "max":
+        if sparse:
+            return _BAG_MAX_SPARSE(weight, idx=idx, bag=bag, n_bags=n_bags, sizes=None, by_freq=scale_grad_by_freq)
         return _BAG_MAX(weight, idx=idx, bag=bag, n_bags=n_bags)
     if mode != "mean":
         sizes = None
@@ -386,7 +420,7 @@ def embedding_bag(
         if per_sample_weights is None:
             return _BAG_SPARSE(weight, **rows)
         return _BAG_WEIGHTED_SPARSE(weight, per_sample_weights, **rows)
-    counts = namespace(idx).bincount(idx, minlength=weight.shape[0]) if scale_grad_by_freq else None
+    counts = _bag_counts(idx, weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, None, counts, weight._data.dtype)
     if per_sample_weights is None:
         return _BAG_SUM(weight, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)

@@ -177,6 +177,10 @@ def norm(
     """
     if out is not None:
         return write_out(out, norm, locals(), SAME)
+    if input.is_sparse:  # PyTorch's norm_sparse (loaded with the sparse ops, which a sparse tensor has loaded)
+        from ..sparse.norm import sparse_norm
+
+        return sparse_norm(input, p, dim, keepdim, dtype)
     if isinstance(p, str):
         n_dims = 1 if dim is None or isinstance(dim, (int, np.integer)) else len(dim)
         if p == "fro" and n_dims <= 2:

@@ -8,6 +8,7 @@
 - `addmm`: beta·input + alpha·(sparse @ dense), as torch.addmm and torch.sparse.addmm
 - `compressed`, `compressed_ops`: the CSR/CSC layouts: constructors, conversions, accessors, products
 - `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
+- `norm`: torch.norm / Tensor.norm of a sparse COO tensor (PyTorch's norm_sparse; loaded by `norm`)
 - `dispatch`: `is_sparse` and the SparseCPU error; the sparse modules register their ops in the
   engine's `SPARSE_KERNELS`, which hands a dense primitive's sparse inputs to them
 
