@@ -2,7 +2,7 @@
 the trigonometric and hyperbolic functions as accurate in float32 as PyTorch's (`rounded_once`).
 
 NumPy has no error function. SciPy is optional; without it, `math.erf` runs per
-element (exact, slower) and erfinv refines a closed-form guess with Newton steps.
+element (exact, slower) and erfinv is Cephes' normal quantile (`special_math`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from . import special_math
 
 _scipy_special: list = []  # imported on first use: SciPy takes ~0.5 s to import
 
@@ -44,23 +46,16 @@ def erfc_array(a: Any) -> Any:
 
 
 def erfinv_array(a: Any) -> Any:
+    """erfinv in float64 (SciPy's, else `special_math.erfinv`), rounded once to `a`'s dtype; erfinv(-0) = -0.
+
+    PyTorch's float32 and float64 kernels (MKL's vsErfInv/vdErfInv) are correctly rounded
+    but for ~0.02% of values near a rounding midpoint; its float16 and bfloat16 ones
+    (`calc_erfinv` in float32) round to the same half-precision values as this.
+    SciPy's float32 loop is an ulp off in 40% of values, and its erfinv(-0) is +0.
+    """
     sp = _sp()
-    if sp is not None:
-        if a.dtype == np.float32:  # SciPy's float32 loop is ~1 ulp off in 40% of values; PyTorch's 1%
-            return sp.erfinv(a, dtype=np.float64).astype(np.float32)
-        return sp.erfinv(a).astype(a.dtype, copy=False)
-    x = np.asarray(a, dtype=np.float64)
-    # Giles' single-precision approximation, then two Newton steps on erf(y) = x
-    w = -np.log((1.0 - x) * (1.0 + x))
-    y = x * np.sqrt(np.pi) / 2 * (1 + np.pi / 12 * x * x)
-    with np.errstate(all="ignore"):
-        for _ in range(3):
-            err = np.asarray(_erf(y), dtype=np.float64) - x
-            y = y - err / (2 / np.sqrt(np.pi) * np.exp(-y * y))
-    y = np.where(x == 1, np.inf, np.where(x == -1, -np.inf, y))
-    y = np.where(np.abs(x) > 1, np.nan, y)
-    del w
-    return y.astype(a.dtype)
+    wide = sp.erfinv(a, dtype=np.float64) if sp is not None else special_math.erfinv(a)
+    return np.copysign(wide.astype(a.dtype, copy=False), a)
 
 
 def rounded_once(name: str) -> Callable[..., Any]:

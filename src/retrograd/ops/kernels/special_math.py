@@ -71,6 +71,8 @@ _NDTRI_FAR = (  # t >= 8: p <= exp(-32)
 )
 _EXP_MINUS_2 = 0.13533528323661269189
 _SQRT_2PI = 2.50662827463100050242
+_SQRT_HALF = 0.70710678118654752440
+_SQRT_PI_HALF = 0.88622692545275801365
 
 
 def _polynomial(x: np.ndarray, coefficients: tuple) -> np.ndarray:
@@ -85,6 +87,19 @@ def _rational(x: np.ndarray, pair: tuple) -> np.ndarray:
     return _polynomial(x, pair[0]) / _polynomial(x, pair[1])
 
 
+def _ndtri_middle(m: np.ndarray) -> np.ndarray:
+    """Φ⁻¹(1/2 + m) for |m| < 1/2 - e⁻²."""
+    m2 = m * m
+    return (m + m * (m2 * _rational(m2, _NDTRI_MIDDLE))) * _SQRT_2PI
+
+
+def _ndtri_tail(p: np.ndarray) -> np.ndarray:
+    """-Φ⁻¹(p) for 0 < p ≤ e⁻² (positive)."""
+    t = np.sqrt(-2.0 * np.log(p))
+    z = 1 / t
+    return t - np.log(t) / t - z * np.where(t < 8, _rational(z, _NDTRI_NEAR), _rational(z, _NDTRI_FAR))
+
+
 def ndtri(a: Any) -> np.ndarray:
     """Φ⁻¹(p), the standard normal quantile: -inf at 0, inf at 1, nan outside [0, 1].
 
@@ -94,15 +109,24 @@ def ndtri(a: Any) -> np.ndarray:
     with np.errstate(all="ignore"):
         upper = p > 1 - _EXP_MINUS_2
         y = np.where(upper, 1 - p, p)  # the upper tail by symmetry, Φ⁻¹(p) = -Φ⁻¹(1 - p)
-        m = y - 0.5
-        m2 = m * m
-        middle = (m + m * (m2 * _rational(m2, _NDTRI_MIDDLE))) * _SQRT_2PI
-        t = np.sqrt(-2.0 * np.log(y))
-        z = 1 / t
-        tail = t - np.log(t) / t - z * np.where(t < 8, _rational(z, _NDTRI_NEAR), _rational(z, _NDTRI_FAR))
-        out = np.where(y > _EXP_MINUS_2, middle, np.where(upper, tail, -tail))
+        tail = _ndtri_tail(y)
+        out = np.where(y > _EXP_MINUS_2, _ndtri_middle(y - 0.5), np.where(upper, tail, -tail))
     out = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, out))
     return np.where((p < 0) | (p > 1), np.nan, out).astype(p.dtype, copy=False)
+
+
+def erfinv(a: Any) -> np.ndarray:
+    """erfinv(y) = Φ⁻¹((1 + y)/2)/√2 in float64, Cephes' ndtri fed exactly: y/2 in the middle, (1 - |y|)/2 in the tails.
+
+    (1 + y)/2 itself would round away y below 2⁻⁵³ and the tails' last digits.
+    """
+    y = f64(a)
+    with np.errstate(all="ignore"):
+        p = (1 - np.abs(y)) / 2  # exact for |y| ≥ 1/2, so wherever the tail formula runs
+        out = np.where(p > _EXP_MINUS_2, _ndtri_middle(y / 2), np.copysign(_ndtri_tail(p), y)) * _SQRT_HALF
+    out = np.where(np.abs(y) < 1e-300, y * _SQRT_PI_HALF, out)  # (y/2 would lose subnormal bits)
+    out = np.where(p == 0, np.copysign(np.inf, y), out)
+    return np.where(p < 0, np.nan, out)
 
 
 _PSI_10 = 2.25175258906672110764  # ψ(10), for arguments the recurrence brings exactly to 10
