@@ -266,3 +266,17 @@ def test_multiprocessing_pickles_shared_tensors_as_their_memory():
 def test_multiprocessing_pickles_shared_tensors_as_their_memory_vs_torch():
     torch = pytest.importorskip("torch")
     assert _forked_pickle(rg) == _forked_pickle(torch)
+
+
+def test_share_memory_keeps_half_the_descriptor_limit_free(monkeypatch):
+    # Short of descriptors, share_memory_() still shares with forked processes (an anonymous mapping),
+    # so a large model's share_memory() cannot leave a program unable to open files.
+    import resource
+
+    from retrograd import _shared_memory
+    from retrograd._storage import shared_mapping
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (2 * len(_shared_memory._mapped), 2**20))
+    x = rg.ones(3).share_memory_()
+    assert x.is_shared() and shared_mapping(x._data).fd is None
+    assert _shared_memory.SharedArray.of(x._data) is None  # pickled by value

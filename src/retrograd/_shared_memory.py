@@ -6,13 +6,15 @@ writes into the same pages (Hogwild-style training). On Linux that memory is a m
 `torch.multiprocessing` queue, can map it too: `SharedArray` pickles such an array as the file
 (a descriptor passed the way `multiprocessing` passes them) and where the array lies in it, as
 PyTorch's "file_descriptor" sharing strategy does. Each shared storage holds its memory file
-open (and the mapping a duplicate of it) while it lives.
+open while it lives (and before Python 3.13 its mapping holds a duplicate); past half the
+process's descriptor limit, `share_memory_()` falls back to memory that only forked processes share.
 """
 
 from __future__ import annotations
 
 import mmap
 import os
+import sys
 import weakref
 from typing import Any
 
@@ -55,12 +57,39 @@ def _forget(key: tuple[int, int], fd: int) -> None:
 
 def _new_mapping(nbytes: int) -> SharedMapping:
     size = max(nbytes, 1)
-    memfd_create = getattr(os, "memfd_create", None)
-    if memfd_create is None:  # no memory files (macOS): an anonymous shared mapping
-        return SharedMapping(-1, size)
-    fd = memfd_create("retrograd-shared", os.MFD_CLOEXEC)
-    os.ftruncate(fd, size)
-    return _keep_fd(SharedMapping(fd, size), fd)
+    mapping = _memory_file_mapping(size) if hasattr(os, "memfd_create") and _descriptors_to_spare() else None
+    # without memory files (macOS), or short of descriptors: an anonymous mapping, which only
+    # processes forked afterwards share
+    return mapping if mapping is not None else SharedMapping(-1, size)
+
+
+def _descriptors_to_spare() -> bool:
+    """Whether one more memory file keeps shared storages within half the process's descriptor
+    limit (the other half stays for the program's files, sockets and pipes)."""
+    import resource
+
+    soft_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    per_storage = 1 if _UNTRACKED else 2
+    return soft_limit == resource.RLIM_INFINITY or per_storage * (len(_mapped) + 1) <= soft_limit // 2
+
+
+def _memory_file_mapping(size: int) -> SharedMapping | None:
+    try:
+        fd = os.memfd_create("retrograd-shared", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        os.ftruncate(fd, size)
+        mapping = SharedMapping(fd, size, **_UNTRACKED)
+    except OSError:
+        os.close(fd)
+        return None
+    return _keep_fd(mapping, fd)
+
+
+# Python 3.13+ can map a file without keeping a duplicate of its descriptor: one descriptor per
+# shared storage (as PyTorch), where older versions hold two.
+_UNTRACKED = {"trackfd": False} if sys.version_info >= (3, 13) else {}
 
 
 def shared_copy(a: np.ndarray) -> np.ndarray:
