@@ -293,3 +293,27 @@ def test_deterministic_mode_fills_new_memory_vs_torch(call, deterministic):
     finally:
         torch.use_deterministic_algorithms(False)
     assert repr(ours) == repr(theirs)
+
+
+def _pin_memory_warnings(lib) -> list[str]:
+    """imagenet's train and val loaders (pin_memory=True) iterated from two lines, under the default filter."""
+    data = lib.utils.data.TensorDataset(lib.arange(4.0))
+    train = lib.utils.data.DataLoader(data, batch_size=2, pin_memory=True)
+    val = lib.utils.data.DataLoader(data, batch_size=2, pin_memory=True)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("default")
+        for _ in range(2):
+            next(iter(train))
+            next(iter(val))
+    return [str(w.message) for w in record]
+
+
+def test_loader_warns_about_pin_memory_once_per_process():
+    assert _pin_memory_warnings(rg) == [
+        "'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used."
+    ]
+
+
+@needs_torch
+def test_loader_warns_about_pin_memory_once_per_process_vs_torch():
+    assert _pin_memory_warnings(rg) == _pin_memory_warnings(torch)

@@ -194,3 +194,89 @@ def test_shared_adam_moments_are_updated_in_shared_memory_vs_torch():
 
 def _numbers(nested):
     return [x for part in nested for x in (_numbers(part) if isinstance(part, (list, tuple)) else [part])]
+
+
+
+def _add_one_and_send_back(name, model, view, queue, done):
+    """A spawned Hogwild worker: updates the shared parameters, sends a parameter and a view back."""
+    import importlib
+
+    with importlib.import_module(name).no_grad():
+        for p in model.parameters():
+            p.add_(1.0)
+    queue.put((model.bias, view[1:]))
+    done.wait()  # the memory sent is passed by this process, which must live until the parent has it
+
+
+def _spawned_hogwild(m):
+    """mnist_hogwild's pattern: `share_memory()`, then processes started with "spawn" that train the model
+    they got as an argument; the parent sees their updates, and what they send back is the same memory."""
+    m.manual_seed(0)
+    model = m.nn.Linear(2, 1)
+    model.share_memory()
+    base = m.arange(5.0).share_memory_()
+    before = [p.detach().clone() for p in model.parameters()]
+    ctx = m.multiprocessing.get_context("spawn")
+    queue, done = ctx.SimpleQueue(), ctx.Event()
+    worker = ctx.Process(target=_add_one_and_send_back, args=(m.__name__, model, base[1:], queue, done))
+    worker.start()
+    bias, tail = queue.get()
+    done.set()
+    worker.join()
+    tail[0] = 100.0
+    return (worker.exitcode, [(p - b).tolist() for p, b in zip(model.parameters(), before)], type(bias).__name__,
+            bias.requires_grad, bias.is_shared(), bias.data_ptr() == model.bias.data_ptr(),
+            tail.storage_offset(), base.tolist())
+
+
+def test_spawned_processes_share_the_memory_of_shared_tensors():
+    assert _spawned_hogwild(rg) == (0, [[[1.0, 1.0]], [1.0]], "Parameter", True, True, True, 2,
+                                    [0.0, 1.0, 100.0, 3.0, 4.0])
+
+
+@pytest.mark.pytorch
+def test_spawned_processes_share_the_memory_of_shared_tensors_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _spawned_hogwild(rg) == _spawned_hogwild(torch)
+
+
+def _forked_pickle(m):
+    from multiprocessing.reduction import ForkingPickler
+
+    m.multiprocessing  # noqa: B018  (importing it registers the reductions, as in PyTorch)
+    base = m.arange(6.0).share_memory_()
+    strided = ForkingPickler.loads(ForkingPickler.dumps(base[::2]))
+    copied = ForkingPickler.loads(ForkingPickler.dumps(m.arange(3.0)))
+    refusal = None
+    try:
+        ForkingPickler.dumps(m.ones(2, requires_grad=True) * 2)
+    except RuntimeError as e:
+        refusal = str(e)
+    return (strided.tolist(), strided.stride(), strided.is_shared(), strided.data_ptr() == base.data_ptr(),
+            copied.tolist(), refusal)
+
+
+def test_multiprocessing_pickles_shared_tensors_as_their_memory():
+    strided, stride, shared, same, copied, refusal = _forked_pickle(rg)
+    assert (strided, stride, shared, same, copied) == ([0.0, 2.0, 4.0], (2,), True, True, [0.0, 1.0, 2.0])
+    assert refusal.startswith("Cowardly refusing to serialize non-leaf tensor which requires_grad")
+
+
+@pytest.mark.pytorch
+def test_multiprocessing_pickles_shared_tensors_as_their_memory_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _forked_pickle(rg) == _forked_pickle(torch)
+
+
+def test_share_memory_keeps_half_the_descriptor_limit_free(monkeypatch):
+    # Short of descriptors, share_memory_() still shares with forked processes (an anonymous mapping),
+    # so a large model's share_memory() cannot leave a program unable to open files.
+    import resource
+
+    from retrograd import _shared_memory
+    from retrograd._storage import shared_mapping
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (2 * len(_shared_memory._mapped), 2**20))
+    x = rg.ones(3).share_memory_()
+    assert x.is_shared() and shared_mapping(x._data).fd is None
+    assert _shared_memory.SharedArray.of(x._data) is None  # pickled by value

@@ -44,30 +44,27 @@ def on_host(a: Any) -> bool:
 
 def in_shared_memory(a: Any) -> bool:
     """Whether `a` lives in memory that processes forked later share (`share_memory_`)."""
+    return shared_mapping(a) is not None
+
+
+def shared_mapping(a: Any) -> mmap.mmap | None:
+    """The shared memory mapping `a` is a view of (see `_shared_memory`), or None."""
     if not isinstance(a, np.ndarray):
-        return False
+        return None
     owner = root_array(a).base
     if isinstance(owner, memoryview):  # np.frombuffer's view of the mapping
         owner = owner.obj
-    return isinstance(owner, mmap.mmap)
+    return owner if isinstance(owner, mmap.mmap) else None
 
 
-def shared_copy(a: np.ndarray) -> np.ndarray:
-    """`a` copied into anonymous shared memory (mapped MAP_SHARED): a process forked afterwards
-    writes into the same pages, as Hogwild-style training with `share_memory()` needs."""
-    buffer = mmap.mmap(-1, max(a.nbytes, 1))
-    copy = np.frombuffer(buffer, dtype=a.dtype, count=a.size).reshape(a.shape)
-    copy[...] = a
-    return copy
-
-
-def _address(a: np.ndarray) -> int:
+def address(a: np.ndarray) -> int:
+    """The address of `a`'s first element."""
     return int(a.__array_interface__["data"][0])
 
 
 def storage_offset(a: np.ndarray) -> int:
     """`a`'s first element, counted in elements from the start of its storage."""
-    return (_address(a) - _address(root_array(a))) // a.itemsize if a.size else 0
+    return (address(a) - address(root_array(a))) // a.itemsize if a.size else 0
 
 
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -82,7 +79,7 @@ def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _byte_span(a: np.ndarray) -> tuple[int, int]:
     """The addresses of the first and one past the last byte that `a` can reach."""
-    low = high = _address(a)
+    low = high = address(a)
     for n, step in zip(a.shape, a.strides):
         reach = (n - 1) * step
         low, high = (low + reach, high) if reach < 0 else (low, high + reach)
@@ -117,10 +114,10 @@ def deepcopy_data(a: Any, memo: dict[Any, Any]) -> Any:
     entry = copies.get(id(root))
     if entry is None:
         raw = np.zeros(high - low, np.uint8)
-        np.copyto(view_at(raw, root, _address(root) - low), root)
+        np.copyto(view_at(raw, root, address(root) - low), root)
         entry = copies[id(root)] = (root, raw, low)  # holding root keeps its id from being reused
     _, raw, low = entry
-    return view_at(raw, a, _address(a) - low)
+    return view_at(raw, a, address(a) - low)
 
 
 class StorageBase:
@@ -176,7 +173,7 @@ class UntypedStorage(StorageBase):
 
     def data_ptr(self) -> int:
         """The address of the first byte."""
-        return _address(self._array)
+        return address(self._array)
 
     def nbytes(self) -> int:
         """The storage's size in bytes."""

@@ -2,10 +2,11 @@
 
 Every name of the standard module is here (`Process`, `Queue`, `Pool`, `get_context`,
 `set_start_method`, ...), so `import torch.multiprocessing as mp` works as in PyTorch. Tensors
-sent to another process are pickled, that is copied; `Tensor.share_memory_()` puts a tensor in
-memory that processes started with "fork" afterwards share (Hogwild-style training). Processes
-started with "spawn" get copies. Under `python -m retrograd run`, spawned processes see `torch`
-as retrograd too.
+sent to another process (a spawned process's arguments, a queue's items) share its memory when
+`Tensor.share_memory_()` put it in shared memory (Hogwild-style training; processes forked
+afterwards share it too), as PyTorch's "file_descriptor" strategy; other tensors are copied
+(PyTorch would move them to shared memory first). Under `python -m retrograd run`, spawned
+processes see `torch` as retrograd too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from collections.abc import Callable
 from multiprocessing import *  # noqa: F403  (the standard module's names, as PyTorch re-exports them)
 from typing import Any
 
+from ._shared_memory import share_with_processes as _share_with_processes
+from .nn.parameter import Parameter as _Parameter
+from .tensor import Tensor as _Tensor
+
 __all__ = [
     *_mp.__all__,
     "spawn",
@@ -33,6 +38,8 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+_share_with_processes(_Tensor)  # as `import torch.multiprocessing` registers PyTorch's reductions
+_share_with_processes(_Parameter)
 _STRATEGIES = {"file_descriptor", "file_system"}
 _strategy = "file_descriptor"
 

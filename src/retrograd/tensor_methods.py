@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _layouts, _op_method, _storage, _typed_storage
+from . import _layouts, _op_method, _shared_memory, _storage, _typed_storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from ._user_frames import frames_up
 from .backend import device as _device
@@ -1652,12 +1652,14 @@ class TensorMethods:
         return _autograd_resize(self, tuple(tensor.shape))
 
     def share_memory_(self) -> Tensor:
-        """Move this tensor's data into shared memory, which processes forked afterwards share.
+        """Move this tensor's data into shared memory, which other processes can share.
 
-        Hogwild-style training (`model.share_memory()`, then `torch.multiprocessing` processes
-        started with "fork") sees every process's in-place updates. Processes started with
-        "spawn" receive copies (retrograd pickles tensors by value). Views made before the move
-        keep the old memory.
+        Hogwild-style training (`model.share_memory()`, then `torch.multiprocessing` processes)
+        sees every process's in-place updates: processes forked afterwards share the memory, and
+        so do processes started with "spawn" that get the tensor as an argument, or any process
+        that gets it through a `torch.multiprocessing` queue (on Linux, where the memory is a
+        memory file passed as a file descriptor, as PyTorch's default strategy). Views made
+        before the move keep the old memory.
 
         Returns:
             Tensor: `self`, now `is_shared()`.
@@ -1668,7 +1670,8 @@ class TensorMethods:
             (True, True)
         """
         if _storage.on_host(self._data) and not _storage.in_shared_memory(self._data):
-            self._data = _storage.shared_copy(self._data)
+            self._data = _shared_memory.shared_copy(self._data)
+            _shared_memory.share_with_processes(type(self))
         return self
 
     def is_shared(self) -> bool:

@@ -39,17 +39,19 @@ class _BaseDataLoaderIter:
     """
 
     def __init__(self, loader: DataLoader) -> None:
+        # Warned at the iterator class's `super().__init__` line, as PyTorch: the default filter shows
+        # each once per process, however many loaders a program iterates from however many lines.
         if loader.pin_memory and loader.pin_memory_device:
             warnings.warn(
                 "pin_memory_device is deprecated, the current accelerator will be used as the device,"
                 f"ignore pin_memory_device='{loader.pin_memory_device}'.",
-                stacklevel=5,
+                stacklevel=2,
             )
         if loader.pin_memory:
             warnings.warn(
                 "'pin_memory' argument is set as true but no accelerator is found, "
                 "then device pinned memory won't be used.",
-                stacklevel=5,
+                stacklevel=2,
             )
         self._dataset = loader.dataset
         reseed_datapipe(self._dataset, loader)
