@@ -149,5 +149,6 @@ def test_tensor_name_is_none_and_read_only():
 
 
 def test_linalg_common_notes_has_pytorchs_keys():
-    assert set(retrograd.linalg.common_notes) == {"experimental_warning", "sync_note", "sync_note_ex", "sync_note_has_ex"}
+    keys = {"experimental_warning", "sync_note", "sync_note_ex", "sync_note_has_ex"}
+    assert set(retrograd.linalg.common_notes) == keys
     assert "{}" in retrograd.linalg.common_notes["sync_note_has_ex"]  # PyTorch's docs format the _ex name in

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import retrograd
 import retrograd.distributed as dist
 from retrograd.distributed.run import find_mpiexec, mpiexec_command
 from retrograd.utils.data import DistributedSampler
+
+from .torch_machine import mkl_intel_paths
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PROGRAMS = ROOT / "tests" / "distributed_programs"
@@ -162,7 +165,17 @@ def _assert_pytorch_printed(done: subprocess.CompletedProcess, expected: str) ->
 @pytest.mark.pytorch
 def test_the_ddp_tutorial_output_is_pytorchs():
     pytest.importorskip("torch")
-    _assert_pytorch_printed(_under_pytorch("ddp_spawn.py"), DDP_TUTORIAL_OUTPUT)
+    done = _under_pytorch("ddp_spawn.py")
+    if mkl_intel_paths():
+        _assert_pytorch_printed(done, DDP_TUTORIAL_OUTPUT)
+    else:  # PyTorch's float32 kernels elsewhere (AMD) print a mean loss a last digit apart
+        _assert_pytorch_printed(done, done.stdout)
+        assert _printed_numbers(done.stdout) == pytest.approx(_printed_numbers(DDP_TUTORIAL_OUTPUT), rel=2e-6)
+        assert re.sub(r"-?\d+\.\d+", "#", done.stdout) == re.sub(r"-?\d+\.\d+", "#", DDP_TUTORIAL_OUTPUT)
+
+
+def _printed_numbers(text: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+\.\d+", text)]
 
 
 # PyTorch 2.13's output for tests/distributed_programs/spawn_api.py (rank 0's)

@@ -278,7 +278,8 @@ def test_backward_with_create_graph_warns_once_per_process():
 
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 @pytest.mark.parametrize(
-    "input_dtype, weight_dtype", [("float64", "float32"), ("float32", "float64"), ("float16", "float32")]
+    "input_dtype, weight_dtype",
+    [("float64", "float32"), ("float32", "float64"), ("float16", "float32"), ("bfloat16", "float32")],
 )
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("layer", ["Linear", "Conv2d"])

@@ -9,6 +9,8 @@ import pytest
 
 import retrograd as rg
 
+from .torch_machine import mkl_intel_paths
+
 S = rg.special
 
 
@@ -238,15 +240,19 @@ def _erfinv_sample() -> np.ndarray:
 
 
 def test_float32_erfinv_vs_torch():
-    # PyTorch's float32 erfinv is MKL's vsErfInv: correctly rounded but for ~0.02% of values, where
-    # its last bit is off (this one's is the correctly rounded one there, as the float64 check shows)
+    # PyTorch's float32 erfinv is MKL's vsErfInv. Its generic code (AMD) is correctly rounded but for
+    # ~0.02% of values, where its last bit is off (this one's is the correctly rounded one there, as the
+    # float64 check shows); its Intel code is an ulp off in about 1% of values (session 36's measure).
     torch = pytest.importorskip("torch")
     u = _erfinv_sample()
     ours = rg.from_numpy(u).erfinv().numpy()
     theirs = torch.from_numpy(u).erfinv().numpy()
     differ = (ours.view(np.uint32) != theirs.view(np.uint32)) & ~(np.isnan(ours) & np.isnan(theirs))
-    assert differ.mean() < 5e-4
     assert (np.abs(ours.view(np.int32)[differ] - theirs.view(np.int32)[differ]) == 1).all()
+    if mkl_intel_paths():
+        assert differ.mean() < 2e-2
+        return
+    assert differ.mean() < 5e-4
     exact = rg.from_numpy(u[differ].astype(np.float64)).erfinv().numpy()
     assert (np.abs(ours[differ] - exact) < np.abs(theirs[differ] - exact)).all()
 

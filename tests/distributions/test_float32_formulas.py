@@ -13,6 +13,8 @@ import pytest
 import retrograd as rg
 import retrograd.distributions as rd
 
+from ..torch_machine import mkl_intel_paths
+
 _P_LOGITS = [8.2177, -13.8128, 24.7653, 0.06]
 _Q_LOGITS = [19.9586, -24.9591, -6.5029, 1.5]
 
@@ -90,4 +92,5 @@ def test_gamma_function_families_vs_torch(name):
         results.append([out.detach().numpy()] + [g.numpy() for g in grads if g is not None])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=1e-6)  # 1e-4 apart before
-        assert np.mean(ours == theirs) >= 0.98  # 26-75% before; a last-bit log or lgamma may differ
+        # 26-75% before; a last-bit log or lgamma may differ (MKL's log off Intel: one in ten or so)
+        assert np.mean(ours == theirs) >= (0.98 if mkl_intel_paths() else 0.85)

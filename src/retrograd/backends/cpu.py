@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
 
-def get_cpu_capability() -> str:
-    """'AVX512', 'AVX2' or 'DEFAULT': the widest SIMD set NumPy found on this CPU."""
+
+@functools.cache
+def _features() -> dict[str, Any]:
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as features
     except ImportError:  # NumPy 1.x
         from numpy.core._multiarray_umath import __cpu_features__ as features  # type: ignore[no-redef]
+    return dict(features)
 
+
+def get_cpu_capability() -> str:
+    """'AVX512', 'AVX2' or 'DEFAULT': the widest SIMD set NumPy found on this CPU."""
+    features = _features()
     if features.get("AVX512F"):
         return "AVX512"
     if features.get("AVX2"):
         return "AVX2"
     return "DEFAULT"
+
+
+def onednn_float16() -> bool:
+    """Whether PyTorch's oneDNN has float16 kernels on this CPU (AVX512-FP16: Intel's Sapphire Rapids
+    and later), so PyTorch runs float16 convolutions through it, with its checks and messages."""
+    return bool(_features().get("AVX512FP16"))

@@ -25,6 +25,7 @@ from typing import Any
 
 from ... import _threads
 from ..._user_frames import warn_once
+from ...backends.cpu import onednn_float16
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -329,9 +330,12 @@ def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None, mkldnn: bool) -> None:
             raise RuntimeError(f"Input type ({_backend_type(x)}) and weight type ({weight}) should be the same")
         floats = x.dtype.is_floating_point and w.dtype.is_floating_point
         half_input = floats and x.element_size() == 2 < w.element_size()
-        if half_input or mkldnn:  # the oneDNN path names both tensor types
+        # oneDNN takes bfloat16 on every AVX512 CPU, float16 only where it has float16 kernels
+        onednn_half = half_input and (x.dtype.name == "bfloat16" or onednn_float16())
+        if onednn_half or mkldnn:  # the oneDNN path names both tensor types (bfloat16 has no legacy type name)
+            given = _backend_type(x) if x.dtype.name == "bfloat16" else x.type()
             raise RuntimeError(
-                f"Input type ({x.type()}) and weight type ({w.type()}) should be the same or input should be a "
+                f"Input type ({given}) and weight type ({w.type()}) should be the same or input should be a "
                 "MKLDNN tensor and weight is a dense tensor"
             )
         raise RuntimeError(f"expected scalar type {_scalar_name(x)} but found {_scalar_name(w)}")
