@@ -110,3 +110,9 @@ def test_the_choice_dies_with_the_tensor():
     assert len(grad_dtypes.chosen) == before + 1
     del x
     assert len(grad_dtypes.chosen) == before
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_a_non_leafs_grad_follows_its_own_dtype(lib):
+    y = lib.ones(2, requires_grad=True) * 2
+    assert "with grad_dtype 'Float'" in _message(lambda: setattr(y, "grad", lib.ones(2, dtype=lib.float64)))

@@ -1111,7 +1111,8 @@ class Tensor(TensorMethods):
                     f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
                 )
             if not _grad_dtypes.allows(self, value):
-                wanted = self.grad_dtype
+                chosen = _grad_dtypes.choice(self)  # (a non-leaf has none: its own dtype is the rule)
+                wanted = self.dtype if chosen is _grad_dtypes.UNCHOSEN else chosen
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{value.dtype.c10_name}' to a tensor with "
                     f"grad_dtype '{wanted.kind_name}'. The gradient must match the tensor's grad_dtype "
