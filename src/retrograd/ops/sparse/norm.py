@@ -30,7 +30,7 @@ def _refused(g: Tensor, a: Tensor) -> Tensor:
     raise missing("masked_fill_.Scalar")
 
 
-_norm = Primitive("norm", _values_norm, [_refused], inputs=("a",), node_name="NormBackward1", quiet=True)
+_norm = Primitive("norm_sparse", _values_norm, [_refused], inputs=("a",), node_name="NormBackward1", quiet=True)
 
 
 def _order(p: Any, dtype: Any) -> Any:
