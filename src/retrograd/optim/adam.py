@@ -9,6 +9,7 @@ from ..ops.creation import zeros_like
 from ..ops.flat_groups import FlatGroup, advance_equal_steps, flat_float_arrays
 from ..tensor import Tensor
 from . import _functional as F
+from ._fused_half import fused_adam_half, is_half
 from .optimizer import Optimizer, new_scalar_state
 
 __all__ = ["Adam"]
@@ -33,7 +34,8 @@ class Adam(Optimizer):
         maximize (bool): maximise the objective instead of minimising it.
         capturable (bool): keep the step count as a tensor, as in PyTorch.
         differentiable (bool): record the update in the graph.
-        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        fused (bool, optional): as the other updates, but float16/bfloat16 parameters are updated in float32
+            and rounded once, as PyTorch's fused kernel does.
         decoupled_weight_decay (bool): decay the weights directly, as AdamW does.
 
     Returns:
@@ -134,6 +136,16 @@ class Adam(Optimizer):
         beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
         adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"],
                     foreach=bool(group.get("foreach")))
+
+    def _fused_update(self, param: Any, grad: Any, *buffers: Any, step: float, lr: Any, group: dict[str, Any]) -> bool:
+        """float16/bfloat16 parameters with fused=True: PyTorch's fused kernel, all in float32 (`_fused_half`)."""
+        if not is_half(param):
+            return False
+        beta1, beta2 = group["betas"]
+        fused_adam_half(param, grad, *buffers, step=step, lr=float(lr), beta1=float(beta1), beta2=float(beta2),
+                        eps=group["eps"], weight_decay=float(group["weight_decay"]),
+                        decoupled=bool(group["decoupled_weight_decay"]), maximize=group["maximize"])
+        return True
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """The group's parameters as one flat update where they allow it, else one by one."""

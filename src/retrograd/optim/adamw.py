@@ -28,7 +28,7 @@ class AdamW(Adam):
             parameters of one float dtype are updated as one flat array (the same bits, fewer calls).
         capturable (bool): keep the step count as a tensor, as in PyTorch.
         differentiable (bool): record the update in the graph.
-        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        fused (bool, optional): as in Adam (float16/bfloat16 parameters updated in float32, rounded once).
 
     Returns:
         (AdamW): an optimizer; `step()` updates the parameters from their `.grad`.

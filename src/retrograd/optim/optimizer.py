@@ -362,11 +362,14 @@ class Optimizer:
             param, grad, *operands = F.operands(fast, p, p.grad, *buffers)  # (0-d: one-element views)
             if self._COMPLEX_AS_REAL and p.is_complex():
                 param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
-            grad = F.regularized_grad(param, grad, lr, group)
-            try:
-                self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
-            except ValueError as error:  # NumPy's, where loaded state does not fit the parameter
-                raise F.state_shape_error(error, grad, operands, self._GRAD_FIRST) from None
+            if not (fast and group.get("fused") and self._fused_update(param, grad, *operands, step=step, lr=lr,
+                                                                       group=group)):
+                grad = F.regularized_grad(param, grad, lr, group)
+                try:
+                    self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group,
+                                 state=state)
+                except ValueError as error:  # NumPy's, where loaded state does not fit the parameter
+                    raise F.state_shape_error(error, grad, operands, self._GRAD_FIRST) from None
             if fast:
                 if p.dim() == 0:
                     F.scalar_buffers_back(state, self._BUFFERS)
@@ -400,6 +403,11 @@ class Optimizer:
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         """One update of one parameter, in place on arrays (`xp` NumPy) or recorded tensors."""
         raise NotImplementedError
+
+    def _fused_update(self, param: Any, grad: Any, *buffers: Any, step: float, lr: Any, group: dict[str, Any]) -> bool:
+        """A `fused=True` update of one parameter's arrays where PyTorch's fused kernel rounds otherwise
+        than its single-tensor update (weight decay and maximize included); False: none, `_update` runs."""
+        return False
 
     # --- parameter groups -------------------------------------------------------------------------
 
