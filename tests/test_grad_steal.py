@@ -259,3 +259,18 @@ def test_a_weight_changed_in_place_after_the_forward_still_gets_its_gradient():
         w.mul_(2)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+def test_retained_create_graph_gradient_is_a_recorded_copy():
+    """PyTorch's retain_grad hook clones the gradient also under create_graph: `.grad` is a
+    CloneBackward0 output of its own, not the tensor that flows on to the leaf, and differentiable."""
+    a = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    m = a.sin()
+    m.retain_grad()
+    with pytest.warns(UserWarning, match="reference cycle"):
+        (m * m).sum().backward(create_graph=True)
+    assert m.grad.grad_fn.name() == "CloneBackward0"
+    assert not np.shares_memory(m.grad._data, a.grad._data)
+    np.testing.assert_allclose(m.grad.detach().numpy(), 2 * np.sin([0.5, -1.0, 2.0]), rtol=1e-6)
+    (second,) = torch.autograd.grad(m.grad.sum(), a)  # d/da Σ 2 sin a = 2 cos a
+    np.testing.assert_allclose(second.numpy(), 2 * np.cos([0.5, -1.0, 2.0]), rtol=1e-6)

@@ -21,8 +21,8 @@ def retain_grad_hook(t: Tensor) -> Callable[[Tensor], None]:
         owner = ref()
         if owner is None:
             return
-        if owner._grad is None:
-            owner._grad = grad.detach().clone() if not grad._requires_grad else grad
+        if owner._grad is None:  # a copy, also of a create_graph gradient (recorded: CloneBackward0)
+            owner._grad = grad.detach().clone() if not grad._requires_grad else grad.clone()
         else:
             owner._grad = owner._grad + grad
 

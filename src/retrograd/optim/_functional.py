@@ -177,7 +177,10 @@ def add_number_(target: Any, c: Any) -> None:
 
 
 def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
-    """target += value * t1 * t2, evaluated as PyTorch's `addcmul_` does."""
+    """target += value * t1 * t2, evaluated as PyTorch's `addcmul_` does (recorded as that op on tensors)."""
+    if isinstance(target, Tensor) and isinstance(t1, Tensor) and isinstance(t2, Tensor):
+        target.addcmul_(t1, t2, value=value)
+        return
     if _half(target):
         return _in_float32(addcmul_, target, t1, t2, value)
     tmp = t1 * value
@@ -188,7 +191,10 @@ def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
 
 
 def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
-    """target += value * t1 / t2, evaluated as PyTorch's `addcdiv_` does."""
+    """target += value * t1 / t2, evaluated as PyTorch's `addcdiv_` does (recorded as that op on tensors)."""
+    if isinstance(target, Tensor):
+        target.addcdiv_(t1, t2, value=value)
+        return
     if _half(target):
         return _in_float32(addcdiv_, target, t1, t2, value)
     tmp = t1 * value

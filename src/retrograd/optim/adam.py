@@ -134,6 +134,10 @@ class Adam(Optimizer):
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
+        if group["differentiable"]:
+            recorded_adam_update(param, grad, *buffers, step_t=state["step"], lr=lr, beta1=beta1, beta2=beta2,
+                                 eps=group["eps"])
+            return
         adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"],
                     foreach=bool(group.get("foreach")))
 
@@ -233,3 +237,37 @@ def adam_update(
     F.divide_(denom, bias_correction2_sqrt)
     F.add_number_(denom, eps)
     F.addcdiv_(param, exp_avg, denom, -step_size)
+
+
+def recorded_adam_update(
+    param: Tensor,
+    grad: Tensor,
+    exp_avg: Tensor,
+    exp_avg_sq: Tensor,
+    max_exp_avg_sq: Tensor | None,
+    *,
+    step_t: Tensor,
+    lr: Any,
+    beta1: Any,
+    beta2: Any,
+    eps: float,
+) -> None:
+    """One Adam/AdamW step recorded for autograd (differentiable=True), as PyTorch's differentiable
+    branch computes it: the bias corrections from the step counter tensor (in its float32), the
+    step size folded into the denominator, and the first moment cloned before `addcdiv_` reads
+    it (the next step changes it in place). The graph's nodes are PyTorch's (AddcdivBackward0)."""
+    exp_avg.lerp_(grad, 1 - beta1)
+    if isinstance(beta2, Tensor) and beta2.requires_grad:
+        exp_avg_sq.lerp_(grad.square(), 1 - beta2)  # addcmul_'s value cannot be a tensor
+    else:
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    step = step_t.clone() if any(isinstance(b, Tensor) and b.requires_grad for b in (beta1, beta2)) else step_t
+    bias_correction1 = 1 - beta1**step
+    step_size_neg = (lr / bias_correction1).neg()
+    bias_correction2_sqrt = (1 - beta2**step).sqrt()
+    second = exp_avg_sq
+    if max_exp_avg_sq is not None:
+        max_exp_avg_sq.copy_(max_exp_avg_sq.clone().maximum(exp_avg_sq))
+        second = max_exp_avg_sq
+    denom = (second.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(eps / step_size_neg)
+    param.addcdiv_(exp_avg.clone(), denom)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..ops.creation import zeros_like
+from ..ops.reduction.extrema import amax
+from ..ops.shape.slicing import cat
 from ..tensor import Tensor
 from . import _functional as F
 from .optimizer import Optimizer, new_scalar_state
@@ -102,6 +104,11 @@ def adamax_update(
 ) -> None:
     """One Adamax step on one parameter, in place."""
     F.lerp_(exp_avg, grad, 1 - beta1)
+    if isinstance(exp_inf, Tensor):  # differentiable=True: PyTorch's recorded maximum (cat, then amax)
+        norm_buf = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze_(0)], 0)
+        exp_inf.copy_(amax(norm_buf, 0, keepdim=False))
+        param.addcdiv_(exp_avg, exp_inf, value=-(lr / (1 - beta1**step)))
+        return
     exp_inf *= beta2
     norm = xp.abs(grad)
     norm += eps

@@ -105,6 +105,11 @@ class NAdam(Optimizer):
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         mu_product = F.scale_scalar_(state["mu_product"], mu)
+        if group["differentiable"]:
+            recorded_nadam_update(param, grad, *buffers, step=step, mu=mu, mu_next=mu_next,
+                                  mu_product=state["mu_product"], lr=lr, beta1=beta1, beta2=group["betas"][1],
+                                  eps=group["eps"])
+            return
         nadam_update(
             xp, param, grad, *buffers, step=step,
             mu=mu, mu_next=mu_next, mu_product=mu_product, lr=lr, beta1=beta1, beta2=group["betas"][1],
@@ -148,3 +153,30 @@ def nadam_update(
     mu_product_next = mu_product * mu_next
     F.addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
     F.addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))
+
+
+def recorded_nadam_update(
+    param: Tensor,
+    grad: Tensor,
+    exp_avg: Tensor,
+    exp_avg_sq: Tensor,
+    *,
+    step: float,
+    mu: float,
+    mu_next: float,
+    mu_product: Tensor,
+    lr: Any,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> None:
+    """One NAdam step recorded for autograd (differentiable=True), as PyTorch's differentiable
+    branch computes it: the two step sizes multiply the gradient and a copy of the first moment
+    (from the running product tensor, in its float32) before `addcdiv_` adds them, so that the
+    next step's in-place change of the first moment leaves this step's graph intact."""
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    denom = exp_avg_sq.div(1 - beta2**step).sqrt().add(eps)
+    mu_product_next = mu_product * mu_next
+    param.addcdiv_(grad * (-lr * (1.0 - mu) / (1.0 - mu_product)), denom)
+    param.addcdiv_(exp_avg * (-lr * mu_next / (1.0 - mu_product_next)), denom)

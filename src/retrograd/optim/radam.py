@@ -138,7 +138,10 @@ def radam_update(
         adaptive *= bias_correction2**0.5
         update *= adaptive
         update *= _rectifier(rho_t, rho_inf)
-    param -= update
+    if isinstance(param, Tensor):  # recorded as PyTorch's `add_(..., alpha=-1.0)` (AddBackward0)
+        param.add_(update, alpha=-1.0)
+    else:
+        param -= update
 
 
 def _rectifier(rho_t: float, rho_inf: float) -> float:

@@ -121,6 +121,9 @@ def rmsprop_update(
     momentum: float,
 ) -> None:
     """One RMSprop step on one parameter, in place (grad_avg is None unless centered)."""
+    if isinstance(param, Tensor):
+        return _recorded_rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, lr=lr, alpha=alpha,
+                                        eps=eps, momentum=momentum)
     F.scale_(square_avg, alpha)
     F.addcmul_(square_avg, grad, grad, 1 - alpha)
     if grad_avg is not None:
@@ -137,3 +140,32 @@ def rmsprop_update(
         F.add_scaled_(param, momentum_buffer, -lr)
     else:
         F.addcdiv_(param, grad, avg, -lr)
+
+
+def _recorded_rmsprop_update(
+    param: Tensor,
+    grad: Tensor,
+    square_avg: Tensor,
+    grad_avg: Tensor | None,
+    momentum_buffer: Tensor | None,
+    *,
+    lr: Any,
+    alpha: float,
+    eps: float,
+    momentum: float,
+) -> None:
+    """One RMSprop step recorded for autograd (differentiable=True), in PyTorch's statements, so the
+    graph has PyTorch's nodes and the same saved tensors (centered: the running mean of the
+    gradient, which the next step's `lerp_` changes, as PyTorch's version check then reports)."""
+    square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+    if grad_avg is not None:
+        grad_avg.lerp_(grad, 1 - alpha)
+        avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+    else:
+        avg = square_avg.sqrt()
+    avg = avg.add(eps)
+    if momentum_buffer is not None and momentum > 0:
+        momentum_buffer.mul_(momentum).addcdiv_(grad, avg)
+        param.add_(momentum_buffer, alpha=-lr)
+    else:
+        param.addcdiv_(grad, avg, value=-lr)

@@ -102,6 +102,9 @@ class Rprop(Optimizer):
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]
         tensors = isinstance(param, Tensor)
+        if tensors:
+            _recorded_rprop_update(param, grad, prev, step_size, etaminus, etaplus, low, high)
+            return
         sign = _sign(xp, grad * (prev.clone() if tensors else prev))
         flipped = sign < 0
         factor = _where(xp, sign > 0, etaplus, _where(xp, flipped, etaminus, 1.0, sign), sign)
@@ -113,6 +116,22 @@ class Rprop(Optimizer):
         grad = _where(xp, flipped, 0.0, grad, grad)  # a flipped sign: no move this step
         param -= _sign(xp, grad) * step_size
         prev[...] = grad
+
+
+def _recorded_rprop_update(param: Tensor, grad: Tensor, prev: Tensor, step_size: Tensor, etaminus: float,
+                           etaplus: float, low: float, high: float) -> None:
+    """One Rprop step recorded for autograd (differentiable=True), in PyTorch's statements: the
+    sign's entries set in place, the step sizes scaled and clamped in place (MulBackward0,
+    ClampBackward1), the parameter moved by `addcmul_`."""
+    sign = grad.mul(prev.clone()).sign()
+    sign[sign.gt(0)] = etaplus
+    sign[sign.lt(0)] = etaminus
+    sign[sign.eq(0)] = 1
+    step_size.mul_(sign).clamp_(low, high)
+    grad = grad.clone()
+    grad[sign.eq(etaminus)] = 0  # a flipped sign: no move this step
+    param.addcmul_(grad.sign(), step_size, value=-1)
+    prev.copy_(grad)
 
 
 def _sign(xp: Any, x: Any) -> Any:
