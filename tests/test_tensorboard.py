@@ -156,3 +156,200 @@ def test_add_image_and_add_images_follow_pytorchs_layout_rules(tmp_path):
     assert _image(events[2])[2].tolist() == [[[0, 0, 0], [255, 255, 255]]]  # grey repeated to RGB
     tag, dims, px = _image(events[3])  # 9 images: a grid of 8 columns and 2 rows, the gap black
     assert dims == (2, 8, 3) and (px[0] == 127).all() and (px[1, 0] == 127).all() and (px[1, 1:] == 0).all()
+
+
+# --- the plugins' data: hyper-parameters, PR curves, custom scalars, audio, embeddings, figures ----
+
+
+def _value(event):
+    return dict(_fields(dict(_fields(event[5]))[1]))
+
+
+def _plugin(value):
+    """(plugin name, content) of a Summary.Value's metadata."""
+    data = dict(_fields(dict(_fields(value[9]))[1]))
+    return data[1].decode(), data.get(2, b"")
+
+
+def test_add_hparams_writes_a_run_folder_with_the_plugin_data_and_metrics(tmp_path):
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_hparams({"lr": 0.1, "opt": "adam", "flag": True, "skip": None}, {"hp/acc": 0.75},
+                      {"opt": ["adam", "sgd"]}, run_name="r1", global_step=2)
+    events = _events(str(tmp_path / "r1"))
+    tags = [_value(e)[1] for e in events[1:]]
+    assert tags == [b"_hparams_/experiment", b"_hparams_/session_start_info", b"_hparams_/session_end_info", b"hp/acc"]
+    assert all(e[2] == 2 for e in events[1:])
+    name, content = _plugin(_value(events[1]))
+    experiment = _fields(dict(_fields(content))[2])
+    infos = [dict(_fields(v)) for k, v in experiment if k == 4]
+    assert [(i[1], i[4]) for i in infos] == [(b"lr", 3), (b"opt", 1), (b"flag", 3)]  # a bool is a number (FLOAT64)
+    domain = [dict(_fields(v))[3] for _, v in _fields(infos[1][5])]
+    assert name == "hparams" and domain == [b"adam", b"sgd"]
+    metric = [dict(_fields(dict(_fields(v))[1]))[2] for k, v in experiment if k == 5]
+    assert metric == [b"hp/acc"]
+    start = dict(_fields(_plugin(_value(events[2]))[1]))[3]
+    values = {dict(_fields(e))[1]: dict(_fields(dict(_fields(e))[2])) for _, e in _fields(start)}
+    assert values == {b"lr": {2: 0.1}, b"opt": {3: b"adam"}, b"flag": {2: 1.0}}
+    assert dict(_fields(dict(_fields(_plugin(_value(events[3]))[1]))[4])) == {1: 1}  # STATUS_SUCCESS
+    assert _value(events[4])[2] == 0.75
+
+
+def test_add_hparams_refusals_are_pytorchs(tmp_path):
+    w = SummaryWriter(str(tmp_path))
+    with pytest.raises(TypeError, match="should be dictionary"):
+        w.add_hparams([("lr", 0.1)], {})
+    with pytest.raises(ValueError, match="int, float, str, bool, or torch.Tensor"):
+        w.add_hparams({"x": [1]}, {})
+    with pytest.raises(TypeError, match=r"hparam_domain_discrete\[x\] should be a list of same type"):
+        w.add_hparams({"x": 1}, {}, {"x": ["a"]})
+
+
+def test_pr_curve_counts_precision_and_recall(tmp_path):
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_pr_curve("pr", rg.tensor([0, 1, 1, 0]), rg.tensor([0.1, 0.8, 0.4, 0.3]), 1, num_thresholds=5)
+    value = _value(_events(str(tmp_path))[1])
+    name, content = _plugin(value)
+    tensor = dict(_fields(value[8]))
+    dims = [dict(_fields(d))[1] for k, d in _fields(tensor[2]) if k == 2]
+    table = np.frombuffer(tensor[5], "<f4").reshape(dims)
+    assert name == "pr_curves" and dict(_fields(content)) == {2: 5} and dims == [6, 5]
+    # thresholds 0, .25, .5, .75, 1: predictions at or above each count as positive
+    np.testing.assert_array_equal(table[0], [2, 2, 1, 1, 0])  # true positives
+    np.testing.assert_array_equal(table[1], [2, 1, 0, 0, 0])  # false positives
+    np.testing.assert_allclose(table[4], [0.5, 2 / 3, 1, 1, 0], rtol=1e-6)  # precision
+    np.testing.assert_allclose(table[5], [1, 1, 0.5, 0.5, 0])  # recall
+
+
+def test_custom_scalars_audio_and_raw_histogram(tmp_path, capsys):
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_custom_scalars_marginchart(["v", "lo", "hi"], category="c", title="t")
+        w.add_audio("tone", rg.linspace(-2, 2, 10), 3, sample_rate=100)
+        w.add_histogram_raw("h", 0.0, 2.0, 3, 3.0, 5.0, [1.0, 2.0], [1, 2], 4)
+        with pytest.raises(AssertionError, match="Expected 3 tags, got 1."):
+            w.add_custom_scalars_marginchart(["v"])
+        with pytest.raises(ValueError, match="len\\(bucket_limits\\)"):
+            w.add_histogram_raw("h", 0, 1, 1, 1, 1, [1.0], [1, 2])
+    assert "audio amplitude out of range" in capsys.readouterr().out
+    events = _events(str(tmp_path))
+    layout = dict(_fields(dict(_fields(_value(events[1])[8]))[8]))  # the Layout, a string tensor
+    category = dict(_fields(layout[2]))
+    chart = dict(_fields(category[2]))
+    series = dict(_fields(dict(_fields(chart[3]))[1]))
+    assert category[1] == b"c" and chart[1] == b"t" and series == {1: b"v", 2: b"lo", 3: b"hi"}
+    audio = dict(_fields(_value(events[2])[6]))
+    assert (audio[1], audio[2], audio[3], audio[5]) == (100.0, 1, 10, b"audio/wav")
+    import io
+    import wave
+
+    with wave.open(io.BytesIO(audio[4])) as clip:
+        pcm = np.frombuffer(clip.readframes(10), "<i2")
+    assert pcm[0] == -32767 and pcm[-1] == 32767  # clipped to [-1, 1]
+    histo = dict(_fields(_value(events[3])[5]))
+    assert (histo[1], histo[2], histo[3]) == (0.0, 2.0, 3.0)
+
+
+def test_add_embedding_writes_the_projector_files(tmp_path, capsys):
+    w = SummaryWriter(str(tmp_path))
+    mat = rg.tensor([[0.1, 2.0], [3.0, -4.5]])
+    w.add_embedding(mat, metadata=["a", "b"], label_img=rg.rand(2, 3, 4, 5), global_step=3, tag="my/emb")
+    w.add_embedding(mat, metadata=[["x", 1], ["y", 2]], metadata_header=["name", "n"])
+    w.add_embedding(mat)  # the same folder again: PyTorch's warning
+    assert "Embedding dir exists" in capsys.readouterr().out
+    folder = tmp_path / "00003" / "my%2femb"
+    assert (folder / "tensors.tsv").read_text() == "0.10000000149011612\t2.0\n3.0\t-4.5\n"
+    assert (folder / "metadata.tsv").read_text() == "a\nb\n"
+    sprite = _png_pixels((folder / "sprite.png").read_bytes())
+    assert sprite.shape == (10, 10, 3)  # two 4x5 images side by side, padded to a square
+    assert (tmp_path / "00000" / "default" / "metadata.tsv").read_text() == "name\tn\nx\t1\ny\t2\n"
+    config = (tmp_path / "projector_config.pbtxt").read_text()
+    assert config.startswith(
+        'embeddings {\n  tensor_name: "my/emb:00003"\n  metadata_path: "00003/my%2femb/metadata.tsv"\n'
+        '  sprite {\n    image_path: "00003/my%2femb/sprite.png"\n    single_image_dim: 5\n'
+        '    single_image_dim: 4\n  }\n  tensor_path: "00003/my%2femb/tensors.tsv"\n}\n'
+    )
+    assert config.count("embeddings {") == 3
+    with pytest.raises(AssertionError, match="#labels should equal"):
+        w.add_embedding(mat, metadata=["a"], global_step=9)
+
+
+def test_add_figure_draws_with_matplotlib(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 0.5), dpi=40)
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_figure("f", fig, 1)
+        w.add_figure("fs", [plt.figure(figsize=(1, 0.5), dpi=40), plt.figure(figsize=(1, 0.5), dpi=40)], 2)
+    assert not plt.fignum_exists(fig.number)  # closed after drawing
+    events = _events(str(tmp_path))
+    assert _image(events[1])[1] == (20, 40, 3)
+    assert _image(events[2])[1] == (20, 80, 3)  # two figures side by side
+
+
+def test_plugin_values_are_the_bytes_pytorchs_writer_makes():
+    """Against PyTorch's own summaries where TensorBoard is installed (its protobuf classes)."""
+    pytest.importorskip("tensorboard")
+    torch = pytest.importorskip("torch")
+    from tensorboard.compat.proto.summary_pb2 import Summary
+    from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+    from torch.utils.tensorboard import summary as pt
+
+    from retrograd.utils.tensorboard import _events, _plugins
+
+    def ours(value):
+        return _events.summary([value])
+
+    rng = np.random.default_rng(0)
+    labels, preds, weights = rng.integers(0, 2, 50), rng.random(50), rng.random(50)
+    assert pt.pr_curve("pr", labels, preds, 50, weights).SerializeToString() == ours(
+        _plugins.pr_curve("pr", _plugins.pr_curve_data(labels, preds, 50, weights), 50))
+    layout = {"a": {"m": ["Multiline", ["x", "y"]]}, "b": {"n": ["Margin", ["v", "lo", "hi"]]}}
+    assert pt.custom_scalars(layout).SerializeToString() == ours(_plugins.custom_scalars(layout))
+    samples = np.sin(np.arange(300) / 7.0) * 0.5
+    clip, frames = _plugins.wav(samples, 8000)
+    assert pt.audio("a", samples, 8000).SerializeToString() == ours(_events.audio_value("a", 8000, frames, clip))
+    hp = {"lr": 0.1, "bs": 32, "opt": "adam", "flag": True, "t": torch.tensor([0.5]), "zero": 0}
+    domains = {"opt": ["adam", ""], "bs": [16, 32], "flag": [True, False]}
+    for theirs, mine in zip(pt.hparams(hp, {"m": 1.0}, domains), _plugins.hparams(hp, {"m": 1.0}, domains)):
+        a, b = Summary.FromString(theirs.SerializeToString()), Summary.FromString(ours(mine))
+        assert a.value[0].tag == b.value[0].tag
+        # (the session start's map entries come in protobuf's hash order: compare the messages)
+        assert HParamsPluginData.FromString(a.value[0].metadata.plugin_data.content) == HParamsPluginData.FromString(
+            b.value[0].metadata.plugin_data.content)
+
+
+def test_add_graph_records_the_forward_by_module(tmp_path, capsys):
+    class Net(rg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = rg.nn.Conv2d(1, 2, 3)
+            self.fc = rg.nn.Sequential(rg.nn.Linear(8, 4), rg.nn.ReLU())
+
+        def forward(self, x):
+            x = rg.nn.functional.max_pool2d(rg.relu(self.conv1(x)), 2)
+            return self.fc(x.flatten(1))
+
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_graph(Net(), rg.randn(3, 1, 6, 6), verbose=True)
+    assert "Net/Conv2d[conv1]/convolution.1 = aten::convolution(input/input.1" in capsys.readouterr().out
+    events = _events(str(tmp_path))
+    assert dict(_fields(events[2][8]))[1] == b"step1"  # the run metadata's tag
+    graph = _fields(events[1][4])
+    nodes = {}
+    for field, body in graph:
+        if field == 1:
+            node = _fields(body)
+            fields = dict(node)
+            shapes_attr = dict(_fields(fields[5]))
+            listed = _fields(dict(_fields(shapes_attr[2]))[1])
+            shapes = [[dict(_fields(d))[1] for _, d in _fields(s)] for _, s in listed]
+            nodes[fields[1].decode()] = (fields[2].decode(), [v.decode() for k, v in node if k == 3], shapes)
+    assert nodes["input/input.1"] == ("IO Node", [], [[3, 1, 6, 6]])
+    assert nodes["Net/Sequential[fc]/Linear[0]/weight"] == ("prim::GetAttr", [], [[4, 8]])
+    conv = nodes["Net/Conv2d[conv1]/convolution.1"]
+    assert conv == ("aten::convolution", ["input/input.1", "Net/Conv2d[conv1]/weight", "Net/Conv2d[conv1]/bias"],
+                    [[3, 2, 4, 4]])
+    (out,) = [v for k, v in nodes.items() if k.startswith("output/")]
+    assert out[0] == "IO Node" and out[1][0].startswith("Net/Sequential[fc]/ReLU[1]/relu.") and out[2] == [[3, 4]]
+    assert dict(_fields(dict(graph)[4])) == {1: 22}  # versions.producer

@@ -3,14 +3,19 @@
 A file is a sequence of records: the length (uint64, little-endian), its masked CRC-32C, the
 bytes, their masked CRC-32C. Each record is an `Event` message (wall_time = 1, step = 2,
 file_version = 3, summary = 5); a `Summary` holds `Value`s (tag = 1, simple_value = 2,
-histo = 5, image = 4). Only the few fields the writer uses are encoded, so no protobuf library is needed.
+histo = 5, image = 4, audio = 6, tensor = 8, metadata = 9). Only the few fields the writer uses are
+encoded, so no protobuf library is needed. Fields are written in field-number order, as protobuf
+writes them, so the bytes are those PyTorch's writer (through TensorBoard's protobuf) produces.
 """
 
 from __future__ import annotations
 
 import struct
 
-__all__ = ["crc32c", "record", "event", "scalar_value", "histogram_value", "image_value", "summary"]
+__all__ = [
+    "crc32c", "record", "event", "scalar_value", "histogram_value", "image_value", "summary",
+    "audio_value", "plugin_value", "tensor_proto", "message", "varint_field", "string_field",
+]
 
 
 def _crc_table() -> list[int]:
@@ -80,6 +85,54 @@ def _packed_doubles(field: int, values: list[float]) -> bytes:
     return _bytes(field, struct.pack(f"<{len(values)}d", *values))
 
 
+def message(field: int, body: bytes) -> bytes:
+    """An embedded message (or bytes) as field `field`."""
+    return _bytes(field, body)
+
+
+def string_field(field: int, text: str) -> bytes:
+    """A string field, left out when empty (proto3 writes no default value)."""
+    return _bytes(field, text.encode()) if text else b""
+
+
+def varint_field(field: int, n: int) -> bytes:
+    """An integer (or enum, or bool) field, left out when 0."""
+    return _key(field, 0) + _varint(int(n)) if n else b""
+
+
+def double_field(field: int, value: float, *, in_oneof: bool = False) -> bytes:
+    """A double field, left out when 0.0 unless it is the chosen member of a oneof."""
+    return _double(field, value) if value or in_oneof else b""
+
+
+def tensor_proto(dtype: int, shape: tuple[int, ...], *, float_val: list[float] | None = None,
+                 string_val: list[bytes] | None = None) -> bytes:
+    """A `TensorProto` (dtype = 1, tensor_shape = 2, float_val = 5 packed, string_val = 8)."""
+    dims = b"".join(message(2, varint_field(1, n)) for n in shape)  # TensorShapeProto.dim, Dim.size
+    out = varint_field(1, dtype) + message(2, dims)
+    if float_val:
+        out += _bytes(5, struct.pack(f"<{len(float_val)}f", *float_val))
+    for s in string_val or ():
+        out += _bytes(8, s)
+    return out
+
+
+def plugin_value(tag: str, plugin_name: str, content: bytes = b"", tensor: bytes | None = None) -> bytes:
+    """A `Summary.Value` that a TensorBoard plugin reads: its metadata names the plugin and carries `content`."""
+    plugin_data = string_field(1, plugin_name) + (_bytes(2, content) if content else b"")
+    out = _bytes(1, tag.encode())
+    if tensor is not None:
+        out += _bytes(8, tensor)
+    return out + _bytes(9, message(1, plugin_data))
+
+
+def audio_value(tag: str, sample_rate: float, length_frames: int, wav: bytes) -> bytes:
+    """A `Summary.Value` holding a mono WAV clip (`Summary.Audio`)."""
+    audio = (_float(1, sample_rate) + varint_field(2, 1) + varint_field(3, length_frames) + _bytes(4, wav)
+             + string_field(5, "audio/wav"))
+    return _bytes(1, tag.encode()) + _bytes(6, audio)
+
+
 def scalar_value(tag: str, value: float) -> bytes:
     """A `Summary.Value` holding one number."""
     return _bytes(1, tag.encode()) + _float(2, value)
@@ -106,15 +159,19 @@ def summary(values: list[bytes]) -> bytes:
 
 
 def event(wall_time: float, step: int = 0, *, file_version: str | None = None, summary_bytes: bytes | None = None,
-          ) -> bytes:
-    """An `Event` message."""
+          graph_def: bytes | None = None, tagged_run_metadata: bytes | None = None) -> bytes:
+    """An `Event` message (graph_def = 4, summary = 5, tagged_run_metadata = 8)."""
     out = _double(1, wall_time)
     if step:
         out += _key(2, 0) + _varint(step)
     if file_version is not None:
         out += _bytes(3, file_version.encode())
+    if graph_def is not None:
+        out += _bytes(4, graph_def)
     if summary_bytes is not None:
         out += _bytes(5, summary_bytes)
+    if tagged_run_metadata is not None:
+        out += _bytes(8, tagged_run_metadata)
     return out
 
 
