@@ -463,6 +463,15 @@ def test_accelerator_and_backends():
     import retrograd.backends.cudnn as cudnn_module
 
     assert cudnn_module is b.cudnn
+    # oneDNN's switches, as PyTorch's: `flags()` defaults to disabled, set_flags hands back the old values
+    assert (b.mkldnn.enabled, b.mkldnn.deterministic, b.mkldnn.allow_tf32) == (True, False, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (TF32 needs an Intel GPU: PyTorch warns once and keeps None)
+        with b.mkldnn.flags(deterministic=True):
+            assert (b.mkldnn.enabled, b.mkldnn.deterministic, b.mkldnn.allow_tf32) == (False, True, None)
+    assert (b.mkldnn.enabled, b.mkldnn.deterministic, b.mkldnn.allow_tf32) == (True, False, None)
+    assert b.mkldnn.set_flags(None, True) == (True, False, None, "none") and b.mkldnn.deterministic
+    b.mkldnn.set_flags(_deterministic=False)
 
 
 def test_backends_global_flags_freeze_and_thaw():
