@@ -317,6 +317,11 @@ def test_clip_grad_value_and_vector_conversions():
     p.grad = rg.tensor([-5.0, 0.5, 7.0])
     nn.utils.clip_grad_value_([p], 1.0)
     assert p.grad.tolist() == [-1.0, 0.5, 1.0]
+    nn.utils.clip_grad_value_(p, rg.tensor(0.25))  # as PyTorch: float(clip_value), a tensor or "0.25" too
+    nn.utils.clip_grad_value_(p, "0.25")
+    assert p.grad.tolist() == [-0.25, 0.25, 0.25]
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        nn.utils.clip_grad_value_(p, "a quarter")
     a, b = nn.Parameter(rg.zeros(2, 2)), nn.Parameter(rg.zeros(3))
     vec = rg.arange(7.0)
     nn.utils.vector_to_parameters(vec, [a, b])

@@ -82,6 +82,7 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
         >>> w.grad
         tensor([-1.0000,  0.5000,  1.0000])
     """
+    clip_value = float(clip_value)  # as PyTorch: a tensor or numeric string works, anything else raises here
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:
