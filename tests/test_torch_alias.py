@@ -350,6 +350,8 @@ def test_core_classes_print_as_pytorchs_under_the_alias(tmp_path):
         "class Mine(torch.nn.Module):\n"
         "    pass\n"
         "print(type(torch.nn.Linear(2, 2)), type(opt), type(torch.optim.lr_scheduler.StepLR(opt, 1)), Mine)\n"
+        "import torch.nn.utils.prune as prune\n"
+        "print(prune.L1Unstructured, prune.BasePruningMethod)\n"
     )
     done = _run("-m", "retrograd", "run", str(script))
     assert done.returncode == 0, done.stderr
@@ -358,6 +360,7 @@ def test_core_classes_print_as_pytorchs_under_the_alias(tmp_path):
         "torch.float32 torch.Size([2])",
         "<class 'torch.nn.modules.linear.Linear'> <class 'torch.optim.adam.Adam'> "
         "<class 'torch.optim.lr_scheduler.StepLR'> <class '__main__.Mine'>",
+        "<class 'torch.nn.utils.prune.L1Unstructured'> <class 'torch.nn.utils.prune.BasePruningMethod'>",
     ]
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ... import ops
+from ..._display_name import package_class
 from ...random import rand, rand_like
 from ...tensor import Tensor
 from ..modules.module import Module
@@ -61,6 +62,10 @@ class BasePruningMethod(ABC):
 
     PRUNING_TYPE: str
     _tensor_name: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # the methods' reprs read `torch.nn.utils.prune.L1Unstructured` under the alias
 
     def __call__(self, module: Module, inputs: Any) -> None:
         setattr(module, self._name(module), self.apply_mask(module))
@@ -684,3 +689,6 @@ def _structured_size(t: Tensor, dim: int) -> int:
     if dim >= t.dim():
         raise IndexError(f"Invalid index {dim} for tensor of size {t.shape}")
     return t.shape[dim]
+
+
+package_class(BasePruningMethod)  # (its subclasses register themselves: `__init_subclass__`)
