@@ -633,6 +633,25 @@ def test_affine_grid_16_bit_bits_vs_torch(dtype, align_corners, size):
     np.testing.assert_array_equal(ours.double().numpy(), theirs.double().numpy())
 
 
+@needs_torch
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("size", [(2, 3, 5, 6), (1, 1, 2, 3, 4)], ids=str)
+def test_small_float32_affine_grids_and_theta_gradients_are_pytorchs_bits(align_corners, size):
+    """Under 400 / (d (d + 1)) points PyTorch's bmm is a plain loop without fused multiply-adds (STN-sized grids)."""
+    nd = len(size) - 2
+    rng = np.random.default_rng(1)
+    theta = rng.standard_normal((size[0], nd, nd + 1)).astype(np.float32)
+    upstream = rng.standard_normal((size[0], *size[2:], nd)).astype(np.float32)
+    results = []
+    for m in (rg, torch):
+        t = m.tensor(theta, requires_grad=True)
+        grid = m.nn.functional.affine_grid(t, size, align_corners=align_corners)
+        (grad,) = m.autograd.grad(grid, t, m.tensor(upstream))
+        results.append((grid.detach().numpy(), grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def test_grid_sample_shape_errors_name_the_kernel_and_the_empty_dimension():
     sample = rg.nn.functional.grid_sample
     with pytest.raises(RuntimeError, match=r"spatial dimensions, .* \[1, 1, 3, 0\] with dimension 3 being empty$"):

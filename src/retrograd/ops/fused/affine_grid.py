@@ -14,6 +14,7 @@ import numpy as np
 from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.small_bmm import batched_matmul
 from ..kernels.spacing import linspace_values
 
 __all__: list[str] = []
@@ -39,9 +40,10 @@ def _theta_grad(g: Tensor, base: Any) -> Tensor:
 
 
 def _forward(xp: Any, theta: Any, base: Any) -> Any:
-    """(N, *spatial, d) points from `base` (1, *spatial, d + 1): each batch's map applied."""
+    """(N, *spatial, d) points from `base` (1, *spatial, d + 1): each batch's map applied, by PyTorch's
+    bmm (its plain loop, without fused multiply-adds, for grids of fewer than 400 / (d (d + 1)) points)."""
     flat = on_device_of(base.reshape(1, -1, base.shape[-1]), theta)
-    return xp.matmul(flat, theta.swapaxes(1, 2)).reshape((theta.shape[0],) + base.shape[1:-1] + (theta.shape[1],))
+    return batched_matmul(xp, flat, theta.swapaxes(1, 2)).reshape((theta.shape[0],) + base.shape[1:-1] + (theta.shape[1],))
 
 
 AFFINE_GRID = Primitive(
