@@ -176,6 +176,15 @@ LAYERS = {
     "batch_norm/train": lambda m, v: F(m).batch_norm(v["x"], None, None, v["y"][0], v["y"][1], training=True),
     "batch_norm/eval": lambda m, v: F(m).batch_norm(v["x"], v["t"][0], v["t"][1], training=False),
     "instance_norm": lambda m, v: F(m).instance_norm(v["x3"]),
+    # (N, C, *) input: the node's weight and bias edges lead to the (C,) parameters, not to views of them
+    "batch_norm/train_4d": lambda m, v: F(m).batch_norm(v["img"], None, None, v["b4"][:3], v["b4"][1:], training=True),
+    "batch_norm/eval_3d": lambda m, v: F(m).batch_norm(
+        v["seq"], v["w5"][:3].detach(), v["w5"][2:].detach(), v["b4"][:3], v["b4"][1:], training=False
+    ),
+    "group_norm": lambda m, v: F(m).group_norm(v["img"], 3, v["b4"][:3], v["b4"][1:]),
+    "group_norm/bias_only": lambda m, v: F(m).group_norm(v["img"], 3, None, v["b4"][1:]),
+    "group_norm/leaf_params": lambda m, v: m.nn.GroupNorm(1, 3).double()(v["img"]),
+    "batch_norm/leaf_params": lambda m, v: m.nn.BatchNorm2d(3).double()(v["img"]),
     "dropout": lambda m, v: F(m).dropout(v["x"], 0.5),
     "dropout/eval": lambda m, v: F(m).dropout(v["x"], 0.5, training=False),
     "embedding": lambda m, v: F(m).embedding(v["cls"] % 4, v["x"]),
@@ -252,7 +261,6 @@ KNOWN_DIFFERENCES = {
     "matmul/batched": lambda m, v: v["x3"] @ v["x3"].transpose(1, 2),
     "margin_ranking_loss": lambda m, v: F(m).margin_ranking_loss(v["x"][:, 0], v["y"][:, 0], v["pm"][:, 0]),
     "pairwise_distance": lambda m, v: F(m).pairwise_distance(v["x"], v["y"]),
-    "group_norm": lambda m, v: F(m).group_norm(v["img"], 3, v["b4"][:3], v["b4"][1:]),
 }
 
 CASES = {**LOSSES, **LAYERS, **KNOWN_DIFFERENCES}

@@ -77,6 +77,8 @@ def normalize(
     flows through them). Returns the output and the mean and biased variance used.
     """
     if _vmap.active:
+        if kind != "layer":  # the kernels see batched arrays, of more dims than the (N, C, *) input
+            weight, bias = (_channel_shaped(t, input.dim()) for t in (weight, bias))
         r = _batched("normalize", normalize, kind, input, weight, bias, view, dims, eps, stats)
         if r is not NOT_BATCHED:
             return r
@@ -88,6 +90,14 @@ def normalize(
         rstd = _norm.rstd(stats[1].float() if stats[1].dtype in (float16, bfloat16) else stats[1], eps)
     out = _norm.normalize(kind, input, weight, bias, view, dims, mean._data, rstd._data, eps, fixed=stats is not None)
     return out, mean, var
+
+
+def _channel_shaped(t: Tensor | None, nd: int) -> Tensor | None:
+    """A batch or group norm's (C,) parameter broadcast against an (N, C, *) input of `nd` dims:
+    (C, 1, ...), or (1, C) for (N, C) input (never 1-D, which the kernels shape by the input's dims)."""
+    if t is None or t.dim() != 1:
+        return t
+    return t.reshape(t.shape + (1,) * (nd - 2) if nd > 2 else (1,) + t.shape)
 
 
 def layer_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, view: tuple, eps: float) -> Tensor:

@@ -129,13 +129,6 @@ def layer_norm(
     return nn_support.layer_norm(input, weight, bias, view, eps)
 
 
-def _channel_param(t: Tensor | None, nd: int) -> Tensor | None:
-    """A per-channel (C,) tensor shaped (C, 1, ...) to broadcast against (N, C, *)."""
-    if t is None or nd <= 2:
-        return t
-    return t.reshape(t.shape + (1,) * (nd - 2))
-
-
 def _check_channels(name: str, t: Tensor | None, c: int) -> None:
     if t is not None and t.numel() != c:
         raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
@@ -225,16 +218,16 @@ def batch_norm(
                          eps)
         return out.to(input.dtype)
     nd = len(shape)
-    w, b = _channel_param(weight, nd), _channel_param(bias, nd)
+    # weight and bias (C,) as they are: the kernel's node leads to the parameters, as PyTorch's
     if training:
-        return _batch_stats_norm(input, w, b, running_mean, running_var, momentum, eps)
+        return _batch_stats_norm(input, weight, bias, running_mean, running_var, momentum, eps)
     if running_mean is None or running_var is None:
         which = "running_mean" if running_mean is None else "running_var"
         raise RuntimeError(f"{which} must be defined in evaluation mode")
     kept = (1, c) + (1,) * (nd - 2)
     stats = (running_mean.reshape(kept).to(input.dtype), running_var.reshape(kept).to(input.dtype))
     dims = (0,) + tuple(range(2, nd))
-    return nn_support.normalize("batch", input, w, b, shape, dims, eps, stats)[0]
+    return nn_support.normalize("batch", input, weight, bias, shape, dims, eps, stats)[0]
 
 
 def group_norm(
@@ -279,9 +272,8 @@ def group_norm(
     if mixed:
         return group_norm(input.float(), num_groups, _float32(weight), _float32(bias), eps).to(input.dtype)
     view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
-    nd = len(shape)
-    w, b = _channel_param(weight, nd), _channel_param(bias, nd)
-    return nn_support.normalize("group", input, w, b, view, (2,), eps)[0]
+    # weight and bias (C,) as they are: the kernel's node leads to the parameters, as PyTorch's
+    return nn_support.normalize("group", input, weight, bias, view, (2,), eps)[0]
 
 
 def rms_norm(

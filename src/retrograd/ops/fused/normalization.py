@@ -4,8 +4,8 @@ All three compute `(x - mean) * rstd * w + b` where mean and rstd = 1/√(var + 
 are taken over some dims of a reshaped view of x (`view`, `dims`):
 
     layer norm   view (B, D)           dims (1,)        w, b: normalized_shape
-    batch norm   view = x.shape        dims (0, 2, ...) w, b: (C, 1, ...)
-    group norm   view (N, G, C/G·HW)   dims (2,)        w, b: (C, 1, ...)
+    batch norm   view = x.shape        dims (0, 2, ...) w, b: (C,)
+    group norm   view (N, G, C/G·HW)   dims (2,)        w, b: (C,)
 
 The caller computes the statistics first (`statistics`, `rstd`: primitives of
 their own; batch norm needs them for its running averages) and passes their
@@ -15,6 +15,10 @@ arrays as attributes. With x̂ = (x - mean)·rstd and
     dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ x̂))      (statistics of the batch)
     dx = rstd · ĝ                                   (fixed statistics: eval batch norm)
     dw = Σ g x̂,  db = Σ g                          (the engine sums to w's shape)
+
+Batch and group norm take their (C,) weight and bias as they are, so the node's edges lead to
+the parameters themselves (AccumulateGrad), as PyTorch's; the kernels shape them (C, 1, ...)
+against x, and their rules sum dw and db down to (C,) (`_per_channel`, `_channel_sums`).
 
 When gradients are recorded (create_graph), the rule recomputes mean and rstd
 from x with retrograd ops so higher derivatives see their dependence on x.
@@ -34,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ...backend.cuda_kernels import kernel
+from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS, blocked_sum
@@ -102,7 +107,25 @@ def rstd(var: Tensor, eps: float) -> Tensor:
     return _RSTD(Tensor._make(var._data) if var._requires_grad else var, eps=eps)
 
 
+def _per_channel(w: Any, ndim: int, dims: tuple) -> Any:
+    """A batch or group norm's (C,) weight or bias (array or tensor) shaped (C, 1, ...) against an
+    (N, C, *) input of `ndim` dims; layer norm's (normalised over `dims` (1,)) as it is."""
+    if dims == (1,) or w.ndim != 1 or ndim <= 2:
+        return w
+    return w.reshape(tuple(w.shape) + (1,) * (ndim - 2))
+
+
+def _channel_sums(grads: tuple, a: Tensor, w: Tensor | None, dims: tuple) -> tuple:
+    """dw and db (after dx in `grads`) summed to a (C,) weight's shape, as the engine sums others."""
+    if w is None or _per_channel(w, a.ndim, dims) is w:
+        return grads
+    kept = (w.shape[0],) + (1,) * (a.ndim - 2)
+    sums = [sum_to_shape(t, kept) for t in grads[1:]]
+    return grads[:1] + tuple(t if t is None else t.reshape(w.shape) for t in sums)
+
+
 def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Any:
+    wb = tuple(_per_channel(t, a.ndim, dims) for t in wb)
     v = a.reshape(view)
     if len(wb) == 2 and dims == (1,) and len(view) == 2:  # layer norm: weight and bias run along the view's rows
         fused = kernel(xp, "layer_norm", v, mean, *wb)
@@ -131,7 +154,7 @@ def _normalized(a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: 
 def _grad_input(g: Tensor, a: Tensor, w: Tensor | None, view: tuple, dims: tuple, mean: Any, rstd: Any,
                 eps: float, fixed: bool) -> Tensor:
     xhat, r = _normalized(a, view, dims, mean, rstd, eps, fixed)
-    gh = (g if w is None else g * w).reshape(view)
+    gh = (g if w is None else g * _per_channel(w, a.ndim, dims)).reshape(view)
     if fixed:
         return (gh * r).reshape(a.shape)
     dx = r * (gh - gh.mean(dims, keepdim=True) - xhat * (gh * xhat).mean(dims, keepdim=True))
@@ -155,7 +178,7 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
         xhat = (a.reshape(view) - mean) * rstd
     if not fixed and w and n > 1 and _by_blas(xp, xhat, view, dims) and w[0].size == view[1]:
         return _layer_norm_backward(xp, g, a, w[0], view, xhat, rstd)[:n]
-    gh = (g * w[0] if w else g).reshape(view)
+    gh = (g * _per_channel(w[0], a.ndim, dims) if w else g).reshape(view)
     if fixed:
         dx = gh * rstd
     elif _by_blas(xp, gh, view, dims):
@@ -219,13 +242,13 @@ def _composed(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict) -> tu
 
 def _joint(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict, xhat: Any = None) -> tuple:
     if state.enabled or type(g) is not Tensor:  # recorded (create_graph) or batched (vmap): tensor ops
-        return _composed(g, a, w, n, attrs)
+        return _channel_sums(_composed(g, a, w, n, attrs), a, w, attrs["dims"])
     keep = {k: attrs[k] for k in ("view", "dims", "mean", "rstd", "fixed")}
     if xhat is not None:
         keep["xhat"] = xhat
     operands = (g, a) if w is None else (g, a, w)
     out = _BACKWARD[n](*operands, **keep, n=n)
-    return out if n > 1 else (out,)
+    return _channel_sums(out, a, w, attrs["dims"]) if n > 1 else (out,)
 
 
 def _rule_x(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> tuple:
@@ -353,8 +376,8 @@ def normalize(kind: str, x: Tensor, weight: Tensor | None, bias: Tensor | None, 
               mean: Any, rstd: Any, eps: float, fixed: bool = False) -> Tensor:
     """Run the `kind` kernel ("layer", "batch", "group") with precomputed statistics.
 
-    `weight`/`bias` must already broadcast against `x` (e.g. (C, 1, 1) for batch norm).
-    A bias without a weight gets a weight of ones.
+    `weight`/`bias`: layer norm's broadcast against `x`; batch and group norm's are (C,) (or already
+    broadcast against `x`, as vmap's batched ones). A bias without a weight gets a weight of ones.
     """
     prims = KERNELS[kind]
     if weight is None and bias is not None:
