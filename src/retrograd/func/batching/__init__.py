@@ -25,7 +25,7 @@ erfinv exp exp2 expm1 fill floor floor_divide fmax fmin fmod frac gelu hardshrin
 hardswish hardtanh hardtanh_backward hypot leaky_relu leaky_relu_backward log log10 log1p log2 log_sigmoid logaddexp
 logaddexp2 logit masked_fill maximum minimum mish mul nan_to_num neg pow rad2deg reciprocal relu remainder round
 rrelu_with_noise_backward rsqrt rsub sigmoid sign silu sin sinc sinh softplus softshrink softshrink_backward sqrt sub
-tan tanh threshold threshold_backward to_dtype trunc where xlogy
+tan tanh tanh_backward sigmoid_backward threshold threshold_backward to_dtype trunc where xlogy
 """.split()
 
 RULES: dict[str, rules.Rule] = {name: rules.elementwise for name in _ELEMENTWISE}
@@ -41,6 +41,7 @@ RULES.update(
             rules._dims("dims"),
         ),
         **dict.fromkeys("softmax log_softmax".split(), rules._dims("dim", none_means_all=False)),
+        **dict.fromkeys("softmax_backward log_softmax_backward".split(), rules.along_dim),
         **dict.fromkeys("cumsum cumprod glu linalg_cross flip".split(), rules._dims("dim", "dims")),
         "transpose": rules._dims("d0", "d1"),
         "diagonal": rules._dims("d1", "d2"),

@@ -247,6 +247,20 @@ def joined(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
 # --- fallback: one call per example, stacked -------------------------------------------------
 
 
+def along_dim(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
+    """Ops of same-shaped tensors along one `dim` (softmax's and log_softmax's backwards): every input with
+    the batch in front (one the same for every example expanded), the dim moved past the batch."""
+    dim = attrs.get("dim")
+    if dim is None:
+        return fallback(prim, tensors, attrs, level)
+    size = size_of(level)
+    args = []
+    for t in tensors:
+        v = _value(t, level)
+        args.append(t.unsqueeze(0).expand((size,) + tuple(t.shape)) if v is None else v)
+    return _wrap_out(prim(*args, **dict(attrs, dim=_shift(dim))), level)
+
+
 def fallback(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     """Run the op once per example and stack the results (correct for any op with fixed shapes)."""
     from ... import ops

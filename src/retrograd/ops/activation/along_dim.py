@@ -19,6 +19,7 @@ from ..._user_frames import frames_up
 from ...backend.cuda_kernels import kernel
 from ...engine.bfloat16 import forward as bfloat16_forward
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import row_sums
@@ -109,6 +110,15 @@ def _shifted_columns(a: Any) -> Any:
     return at
 
 
+def _column_sums(at: Any) -> Any:
+    """Σ down each column of `_transposed`'s (n, rows) array, element after element. NumPy adds down
+    axis 0 in that order while there are several columns; one column (a single row, a per-example
+    call under vmap) it would add pairwise, so there the running sum's last entry is taken."""
+    if at.shape[1] > 1:
+        return np.add.reduce(at, axis=0)
+    return np.add.accumulate(at, axis=0)[-1]
+
+
 def _untransposed(at: Any, shape: tuple) -> Any:
     return np.ascontiguousarray(at.T).reshape(shape)
 
@@ -126,7 +136,7 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if _short_rows(xp, a, dim):
         at = _shifted_columns(a)
         _exp(np, at, at)
-        at *= 1 / np.add.reduce(at, axis=0)  # by the reciprocal, as PyTorch's kernel scales
+        at *= 1 / _column_sums(at)  # by the reciprocal, as PyTorch's kernel scales
         return _untransposed(at, a.shape)
     if dim is not None and _across(xp, a, dim):  # exp rounded once, summed in PyTorch's order, divided
         e = a - _row_max(xp, a, dim)
@@ -142,7 +152,7 @@ def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
         return a.copy()
     if _short_rows(xp, a, dim):
         at = _shifted_columns(a)
-        at -= _log(np, np.add.reduce(_exp(np, at), axis=0))
+        at -= _log(np, _column_sums(_exp(np, at)))
         return _untransposed(at, a.shape)
     if dim is not None and _across(xp, a, dim):
         shifted = a - _row_max(xp, a, dim)
@@ -188,8 +198,13 @@ _softmax_backward = Primitive(
 )
 
 
+def _plain_or_batched(t: Tensor) -> bool:
+    """A plain tensor, or one batched by vmap (whose rule runs the backward kernel on every example at once)."""
+    return type(t) is Tensor or (_vmap.is_batched is not None and _vmap.is_batched(t))
+
+
 def _softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
-    if type(g) is Tensor and type(out) is Tensor:
+    if _plain_or_batched(g) and _plain_or_batched(out):
         return _softmax_backward(g, out, dim=dim)
     return out * (g - (g * out).sum(dim, keepdim=True))  # batched (vmap): composed of ops with batching rules
 
@@ -225,7 +240,7 @@ _log_softmax_backward = Primitive(
 
 
 def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
-    if type(g) is Tensor and type(out) is Tensor:
+    if _plain_or_batched(g) and _plain_or_batched(out):
         return _log_softmax_backward(g, out, dim=dim)
     return g - out.exp() * g.sum(dim, keepdim=True)  # batched (vmap): composed of ops with batching rules
 

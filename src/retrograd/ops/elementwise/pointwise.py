@@ -19,6 +19,7 @@ from ...backend import namespace
 from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.primitive import Primitive, not_a_tensor
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
@@ -156,7 +157,16 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
 
 # tanh's and sigmoid's derivatives as one primitive each, PyTorch's tanh_backward and
 # sigmoid_backward: one op call instead of three; their own derivatives are recorded as PyTorch
-# records them. Complex and vmap-batched gradients compose tensor ops instead.
+# records them. Batched under vmap they are elementwise ops too (jacrev's rows are then the bits
+# of a plain backward, as in PyTorch); complex gradients compose tensor ops instead.
+def _times(d: Any, g: Any) -> Any:
+    """d · g, into d's memory when d already has the product's shape (under vmap g may be the larger)."""
+    if d.shape == g.shape or d.shape == np.broadcast_shapes(d.shape, g.shape):
+        d *= g
+        return d
+    return d * g
+
+
 def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
     """g (1 - y²) as PyTorch's CPU kernel rounds it: 1 - y·y is one fused multiply-add, and float16
     is computed in float32 (its opmath type) and rounded once at the end."""
@@ -164,21 +174,14 @@ def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
         d = np.asarray(y, dtype=np.float64)  # y·y is exact in float64: 1 - y·y there is the fused result
         d *= d
         np.subtract(1.0, d, out=d)
-        fused = d.astype(_FLOAT32)
-        fused *= g
-        return fused.astype(y.dtype, copy=False)
-    d = 1 - y * y
-    d *= g  # in place from here (NumPy gives scalars for 0-d: rebinding is fine)
-    return d
+        return _times(d.astype(_FLOAT32), g).astype(y.dtype, copy=False)
+    return _times(1 - y * y, g)
 
 
 def _sigmoid_backward_forward(xp: Any, g: Any, y: Any) -> Any:
     """(g (1 - y)) y, multiplied in PyTorch's kernel's order (y (1 - y) first changes about a third
     of the last bits); float16 rounds after each step here, as PyTorch's kernel does."""
-    d = 1 - y
-    d *= g  # in place after the first
-    d *= y
-    return d
+    return _times(_times(1 - y, g), y)
 
 
 _tanh_backward = Primitive(
@@ -200,14 +203,18 @@ _sigmoid_backward = Primitive(
 )
 
 
+def _plain_or_batched(t: Tensor) -> bool:
+    return type(t) is Tensor or (_vmap.is_batched is not None and _vmap.is_batched(t))
+
+
 def _tanh_rule(g: Tensor, out: Tensor) -> Tensor:
-    if type(g) is Tensor and type(out) is Tensor and out._data.dtype.kind != "c":  # else: complex or vmap
+    if _plain_or_batched(g) and _plain_or_batched(out) and out._data.dtype.kind != "c":
         return _tanh_backward(g, out)
-    return g * (1 - out * out)  # 1 - tanh²a
+    return g * (1 - out * out)  # 1 - tanh²a (complex, or a subclass that sees each op)
 
 
 def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
-    if type(g) is Tensor and type(out) is Tensor and out._data.dtype.kind != "c":
+    if _plain_or_batched(g) and _plain_or_batched(out) and out._data.dtype.kind != "c":
         return _sigmoid_backward(g, out)
     return g * (out * (1 - out))  # σ(1-σ)
 
