@@ -43,7 +43,8 @@ def _forward(xp: Any, theta: Any, base: Any) -> Any:
     """(N, *spatial, d) points from `base` (1, *spatial, d + 1): each batch's map applied, by PyTorch's
     bmm (its plain loop, without fused multiply-adds, for grids of fewer than 400 / (d (d + 1)) points)."""
     flat = on_device_of(base.reshape(1, -1, base.shape[-1]), theta)
-    return batched_matmul(xp, flat, theta.swapaxes(1, 2)).reshape((theta.shape[0],) + base.shape[1:-1] + (theta.shape[1],))
+    points = batched_matmul(xp, flat, theta.swapaxes(1, 2))
+    return points.reshape((theta.shape[0],) + base.shape[1:-1] + (theta.shape[1],))
 
 
 AFFINE_GRID = Primitive(
