@@ -306,6 +306,10 @@ def test_plugin_values_are_the_bytes_pytorchs_writer_makes():
         _plugins.pr_curve("pr", _plugins.pr_curve_data(labels, preds, 50, weights), 50))
     layout = {"a": {"m": ["Multiline", ["x", "y"]]}, "b": {"n": ["Margin", ["v", "lo", "hi"]]}}
     assert pt.custom_scalars(layout).SerializeToString() == ours(_plugins.custom_scalars(layout))
+    for dtype in ("float16", "bfloat16", "float32", "float64", "int8", "int32", "int64", "uint8", "bool", "complex64"):
+        t = torch.tensor([[1.5, -2.25, 0.0], [3.0, -0.0, 7.0]]).to(getattr(torch, dtype))
+        values = (t.float() if dtype in ("float16", "bfloat16") else t).numpy()
+        assert pt.tensor_proto("t", t).SerializeToString() == ours(_plugins.tensor_value("t", values, str(t.dtype)))
     samples = np.sin(np.arange(300) / 7.0) * 0.5
     clip, frames = _plugins.wav(samples, 8000)
     assert pt.audio("a", samples, 8000).SerializeToString() == ours(_events.audio_value("a", 8000, frames, clip))
@@ -353,3 +357,26 @@ def test_add_graph_records_the_forward_by_module(tmp_path, capsys):
     (out,) = [v for k, v in nodes.items() if k.startswith("output/")]
     assert out[0] == "IO Node" and out[1][0].startswith("Net/Sequential[fc]/ReLU[1]/relu.") and out[2] == [[3, 4]]
     assert dict(_fields(dict(graph)[4])) == {1: 22}  # versions.producer
+
+
+def test_add_tensor_stores_each_dtype_in_its_field(tmp_path):
+    values = [[1.5, -2.25, 0.0], [3.0, -0.0, 7.0]]
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_tensor("f32", rg.tensor(values), 1)
+        w.add_tensor("f16", rg.tensor(values, dtype=rg.float16), 2)
+        w.add_tensor("i64", rg.tensor([[1, -2]]), 3)
+        w.add_tensor("c64", rg.tensor([1 + 2j]), 4)
+        with pytest.raises(ValueError, match="u16 has unsupported tensor dtype retrograd.uint16"):
+            w.add_tensor("u16", rg.tensor([1], dtype=rg.uint16))
+    events = _events(str(tmp_path))
+    tensors = [dict(_fields(_value(e)[8])) for e in events[1:]]
+    assert [t[1] for t in tensors] == [1, 19, 9, 8]  # DT_FLOAT, DT_HALF, DT_INT64, DT_COMPLEX64
+    assert _plugin(_value(events[1]))[0] == "tensor"
+    np.testing.assert_array_equal(np.frombuffer(tensors[0][5], "<f4"), np.array(values, np.float32).ravel())
+    # a 16-bit float's half_val: the bits of its float32 value as an int32 (PyTorch's half_to_int)
+    halves, i = [], 0
+    while i < len(tensors[1][13]):
+        n, i = _varint(tensors[1][13], i)
+        halves.append(n - (1 << 64) if n >= 1 << 63 else n)
+    assert halves == np.array(values, np.float32).ravel().view(np.int32).tolist()
+    assert np.frombuffer(tensors[3][9], "<f4").tolist() == [1.0, 2.0]

@@ -14,7 +14,7 @@ import struct
 
 __all__ = [
     "crc32c", "record", "event", "scalar_value", "histogram_value", "image_value", "summary",
-    "audio_value", "plugin_value", "tensor_proto", "message", "varint_field", "string_field",
+    "audio_value", "plugin_value", "tensor_proto", "message", "varint_field", "string_field", "packed_field",
 ]
 
 
@@ -83,6 +83,13 @@ def _bytes(field: int, value: bytes) -> bytes:
 
 def _packed_doubles(field: int, values: list[float]) -> bytes:
     return _bytes(field, struct.pack(f"<{len(values)}d", *values))
+
+
+def packed_field(field: int, values: list, fmt: str) -> bytes:
+    """A packed repeated field: fixed-width floats or doubles (`fmt` "f"/"d"), or varints ("varint")."""
+    if fmt == "varint":
+        return _bytes(field, b"".join(_varint(int(v)) for v in values))
+    return _bytes(field, struct.pack(f"<{len(values)}{fmt}", *values))
 
 
 def message(field: int, body: bytes) -> bytes:

@@ -16,13 +16,14 @@ import numpy as np
 from ._events import (
     double_field,
     message,
+    packed_field,
     plugin_value,
     string_field,
     tensor_proto,
     varint_field,
 )
 
-__all__ = ["hparams", "pr_curve", "pr_curve_data", "custom_scalars", "wav"]
+__all__ = ["hparams", "pr_curve", "pr_curve_data", "custom_scalars", "wav", "tensor_value"]
 
 _DT_FLOAT, _DT_STRING = 1, 7  # TensorFlow's DataType
 _FLOAT64, _STRING = 3, 1  # hparams' DataType (a bool hyper-parameter is a number: see `_kind`)
@@ -170,3 +171,37 @@ def wav(samples: np.ndarray, sample_rate: int) -> tuple[bytes, int]:
         w.setframerate(sample_rate)
         w.writeframes(pcm.tobytes())
     return buffer.getvalue(), pcm.shape[-1]
+
+
+# --- a tensor as it is (`add_tensor`) -------------------------------------------------------------
+
+# dtype name -> (TensorFlow DataType, TensorProto field, packed element format): PyTorch's table, where
+# a 16-bit float travels as the bits of its float32 value read as an int32 (PyTorch's `half_to_int`)
+# and complex numbers as (real, imaginary) pairs
+_TENSOR_FIELDS = {
+    "float16": (19, 13, "varint"), "bfloat16": (14, 13, "varint"), "float32": (1, 5, "f"), "float64": (2, 6, "d"),
+    "int8": (6, 7, "varint"), "int16": (5, 7, "varint"), "int32": (3, 7, "varint"), "int64": (9, 10, "varint"),
+    "uint8": (4, 16, "varint"), "bool": (10, 11, "varint"), "complex64": (8, 9, "f"), "complex128": (18, 12, "d"),
+}
+
+
+def tensor_value(tag: str, array: np.ndarray, dtype: str) -> bytes:
+    """A `Summary.Value` for the tensor plugin: the array's elements in TensorProto's field for its dtype
+    (`dtype`, the tensor's dtype as printed; a 16-bit float tensor's values come as a float32 array).
+
+    ValueError, as PyTorch's, for a dtype the table lacks or a tensor over protobuf's 2 GB."""
+    if array.size * array.dtype.itemsize >= 1 << 31:
+        raise ValueError("tensor is bigger than protocol buffer's hard limit of 2GB in size")
+    dtype_name = dtype.rsplit(".", 1)[-1]
+    if dtype_name not in _TENSOR_FIELDS:
+        raise ValueError(f"{tag} has unsupported tensor dtype {dtype}")
+    kind, field, fmt = _TENSOR_FIELDS[dtype_name]
+    flat = np.ascontiguousarray(array).reshape(-1)
+    if dtype_name in ("float16", "bfloat16"):
+        flat = flat.astype(np.float32).view(np.int32)
+    elif flat.dtype.kind == "c":
+        flat = flat.view(flat.real.dtype)  # (re, im) pairs in a row
+    proto = varint_field(1, kind) + message(2, b"".join(message(2, varint_field(1, n)) for n in array.shape))
+    if flat.size:
+        proto += packed_field(field, flat.tolist(), fmt)
+    return plugin_value(tag, "tensor", tensor=proto)

@@ -6,7 +6,8 @@ when `max_queue` of them wait, when `flush_secs` have passed since the last writ
 `flush()`/`close()`. No TensorBoard installation is needed to write (only to view: `tensorboard
 --logdir runs`). Images are written as PNG (`add_image`, `add_images`, `add_figure`), audio as WAV;
 hyper-parameter tables, precision-recall curves, custom-scalar layouts and the embedding projector's
-files are written for their TensorBoard plugins, and a model's graph (`add_graph`). Videos and meshes
+files are written for their TensorBoard plugins, tensors as they are (`add_tensor`), and a model's
+graph (`add_graph`). Videos and meshes
 are not written.
 """
 
@@ -364,6 +365,30 @@ class SummaryWriter:
         files = self._file(self.log_dir)
         files.add(_events.event(time.time(), graph_def=graph))
         files.add(_events.event(time.time(), tagged_run_metadata=_events.message(1, b"step1")))
+
+    def add_tensor(self, tag: str, tensor: Any, global_step: int | None = None, walltime: float | None = None) -> None:
+        """Log a tensor's values as they are, for TensorBoard's tensor plugin (and programs that read the events).
+
+        Args:
+            tag (str): the tensor's name.
+            tensor (Tensor): any shape; a floating, integer, bool or complex dtype (a 16-bit float as the
+                bits of its float32 value, complex numbers as (real, imaginary) pairs, as PyTorch stores them).
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch (default: now).
+
+        Returns:
+            None
+
+        Examples:
+            >>> import tempfile
+            >>> import retrograd
+            >>> from retrograd.utils.tensorboard import SummaryWriter
+            >>> with SummaryWriter(tempfile.mkdtemp()) as w:
+            ...     w.add_tensor("weights", retrograd.arange(6.0).reshape(2, 3), 0)
+        """
+        values = tensor.detach().cpu()
+        array = (values.float() if values.dtype.is_floating_point and values.element_size() == 2 else values).numpy()
+        self._write(_plugins.tensor_value(tag, array, str(tensor.dtype)), global_step, walltime)
 
     def add_hparams(self, hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: dict | None = None,
                     run_name: str | None = None, global_step: int | None = None) -> None:
