@@ -7,8 +7,7 @@ when `max_queue` of them wait, when `flush_secs` have passed since the last writ
 --logdir runs`). Images are written as PNG (`add_image`, `add_images`, `add_figure`), audio as WAV;
 hyper-parameter tables, precision-recall curves, custom-scalar layouts and the embedding projector's
 files are written for their TensorBoard plugins, tensors as they are (`add_tensor`), and a model's
-graph (`add_graph`). Videos and meshes
-are not written.
+graph (`add_graph`). Videos, meshes and boxes drawn on images are not written.
 """
 
 from __future__ import annotations
