@@ -310,6 +310,17 @@ def test_plugin_values_are_the_bytes_pytorchs_writer_makes():
         t = torch.tensor([[1.5, -2.25, 0.0], [3.0, -0.0, 7.0]]).to(getattr(torch, dtype))
         values = (t.float() if dtype in ("float16", "bfloat16") else t).numpy()
         assert pt.tensor_proto("t", t).SerializeToString() == ours(_plugins.tensor_value("t", values, str(t.dtype)))
+    import io
+
+    from PIL import Image
+
+    from retrograd.utils.tensorboard import _image as ours_image
+
+    picture = rng.random((3, 24, 32)).astype(np.float32)
+    boxes = np.array([[2, 3, 20, 15], [5, 1, 30, 22]])
+    theirs_png = pt.image_boxes("b", picture, boxes, rescale=0.75, labels=["cat", "dog"]).value[0].image
+    drawn = ours_image.with_boxes(ours_image.to_uint8(picture.transpose(1, 2, 0)), boxes, ["cat", "dog"], 0.75)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(theirs_png.encoded_image_string))), drawn)
     samples = np.sin(np.arange(300) / 7.0) * 0.5
     clip, frames = _plugins.wav(samples, 8000)
     assert pt.audio("a", samples, 8000).SerializeToString() == ours(_events.audio_value("a", 8000, frames, clip))
@@ -380,3 +391,23 @@ def test_add_tensor_stores_each_dtype_in_its_field(tmp_path):
         halves.append(n - (1 << 64) if n >= 1 << 63 else n)
     assert halves == np.array(values, np.float32).ravel().view(np.int32).tolist()
     assert np.frombuffer(tensors[3][9], "<f4").tolist() == [1.0, 2.0]
+
+
+def test_add_image_with_boxes_draws_red_outlines_and_labels(tmp_path):
+    pytest.importorskip("PIL")
+    image = np.zeros((3, 20, 30), np.float32)
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_image_with_boxes("det", image, np.array([[2, 3, 20, 15]]), 0)
+        w.add_image_with_boxes("half", image, rg.tensor([[2, 3, 20, 15]]), 1, rescale=0.5, labels="cat")
+        w.add_image_with_boxes("ignored", image, np.array([[2, 3, 20, 15]]), 2, labels=["a", "b"])  # 2 labels, 1 box
+    events = _events(str(tmp_path))
+    tag, (h, w_, c), pixels = _image(events[1])
+    assert (tag, h, w_, c) == (b"det", 20, 30, 3)
+    assert pixels[3, 10].tolist() == [255, 0, 0] and pixels[10, 10].tolist() == [0, 0, 0]  # edge red, inside black
+    tag, size, pixels = _image(events[2])
+    assert size == (20, 30, 3) and pixels.shape == (10, 15, 3)  # resized; the recorded size is the original's
+    assert _png_pixels_equal(_image(events[3])[2], _image(events[1])[2])
+
+
+def _png_pixels_equal(a, b):
+    return a.shape == b.shape and bool((a == b).all())

@@ -13,7 +13,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["to_hwc", "to_uint8", "png"]
+__all__ = ["to_hwc", "to_uint8", "png", "with_boxes"]
 
 
 def make_grid(images: np.ndarray, ncols: int = 8) -> np.ndarray:
@@ -68,3 +68,24 @@ def png(hwc: np.ndarray) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes()))
             + _chunk(b"IEND", b""))
+
+
+def with_boxes(hwc: np.ndarray, boxes: np.ndarray, labels: list | None, rescale: float) -> np.ndarray:
+    """`hwc` (uint8) with each (x0, y0, x1, y1) box outlined in red and its label on a red band, then
+    resized by `rescale` (Lanczos), drawn with PIL as PyTorch's writer draws them (PIL is needed here, as there)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.fromarray(hwc)
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default()
+    for i in range(boxes.shape[0]):
+        left, top, right, bottom = (boxes[i, k] for k in range(4))
+        draw.line([(left, top), (left, bottom), (right, bottom), (right, top), (left, top)], width=2, fill="Red")
+        text = None if labels is None else labels[i]
+        if text:
+            x0, y0, x1, y1 = font.getbbox(text)
+            width, height = x1 - x0, y1 - y0
+            margin = np.ceil(0.05 * height)
+            draw.rectangle([(left, bottom - height - 2 * margin), (left + width, bottom)], fill="Red")
+            draw.text((left + margin, bottom - height - margin), text, fill="black", font=font)
+    scaled = image.resize((int(hwc.shape[1] * rescale), int(hwc.shape[0] * rescale)), Image.Resampling.LANCZOS)
+    return np.asarray(scaled)

@@ -7,7 +7,8 @@ when `max_queue` of them wait, when `flush_secs` have passed since the last writ
 --logdir runs`). Images are written as PNG (`add_image`, `add_images`, `add_figure`), audio as WAV;
 hyper-parameter tables, precision-recall curves, custom-scalar layouts and the embedding projector's
 files are written for their TensorBoard plugins, tensors as they are (`add_tensor`), and a model's
-graph (`add_graph`). Videos, meshes and boxes drawn on images are not written.
+graph (`add_graph`); boxes are drawn on images with PIL (`add_image_with_boxes`). Videos and meshes are
+not written.
 """
 
 from __future__ import annotations
@@ -227,6 +228,46 @@ class SummaryWriter:
             ...     w.add_images("frames", retrograd.rand(4, 3, 8, 8), 0)
         """
         self.add_image(tag, img_tensor, global_step, walltime, dataformats)
+
+    def add_image_with_boxes(self, tag: str, img_tensor: Any, box_tensor: Any, global_step: int | None = None,
+                             walltime: float | None = None, rescale: float = 1, dataformats: str = "CHW",
+                             labels: Any = None) -> None:
+        """Log an image with boxes drawn on it (red outlines, labels on red bands), stored as PNG.
+
+        Drawn with PIL (Pillow), which this method needs, as PyTorch's does.
+
+        Args:
+            tag (str): the image's name.
+            img_tensor (Tensor or numpy.ndarray): the image, laid out as `dataformats`; scaled as in `add_image`.
+            box_tensor (Tensor or numpy.ndarray): (N, 4) boxes, each (x0, y0, x1, y1) in pixels.
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch (default: now).
+            rescale (float): resize the drawn image by this factor (default 1).
+            dataformats (str): the letters of `img_tensor`'s dimensions (default "CHW").
+            labels (str or list of str, optional): one label per box (ignored, as by PyTorch, when the
+                count differs from the boxes').
+
+        Returns:
+            None
+
+        Examples:
+            >>> import tempfile
+            >>> import retrograd
+            >>> from retrograd.utils.tensorboard import SummaryWriter
+            >>> with SummaryWriter(tempfile.mkdtemp()) as w:
+            ...     w.add_image_with_boxes("det", retrograd.rand(3, 32, 32), retrograd.tensor([[2, 2, 20, 24]]), 0,
+            ...                            labels=["cat"])
+        """
+        if isinstance(labels, str):
+            labels = [labels]
+        boxes = _as_ndarray(box_tensor)
+        if labels is not None and len(labels) != boxes.shape[0]:
+            labels = None
+        hwc = _image.to_hwc(_as_ndarray(img_tensor), dataformats)
+        drawn = _image.with_boxes(_image.to_uint8(hwc), boxes, labels, rescale)
+        # (the height and width recorded are the image's before `rescale`, as PyTorch records them)
+        value = _events.image_value(tag, hwc.shape[0], hwc.shape[1], hwc.shape[2], _image.png(drawn))
+        self._write(value, global_step, walltime)
 
     def add_text(self, tag: str, text_string: str, global_step: int | None = None,
                  walltime: float | None = None) -> None:
