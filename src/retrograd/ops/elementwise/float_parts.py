@@ -19,6 +19,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.dtype_support import complex_result, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
 from ..kernels.out_arg import castable, same, write_out
@@ -85,11 +86,7 @@ def copysign(input: Tensor, other: Any, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, copysign, locals())
     no_complex_kernel("copysign_cpu", input, other)
-    if not isinstance(input, Tensor):
-        raise TypeError(
-            f"copysign() received an invalid combination of arguments - got ({type(input).__name__}, "
-            f"{type(other).__name__}), but expected (Tensor input, Tensor other) or (Tensor input, Number other)"
-        )
+    check_binary_operands("copysign", input, other)
     if isinstance(other, Tensor):
         return _copysign(*_float_pair(input, other))
     a, _ = _float_pair(input, other)

@@ -17,6 +17,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.operands import as_array, promote
 from ..kernels.out_arg import write_out
 
@@ -136,6 +137,7 @@ def bitwise_left_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.bitwise_left_shift(retrograd.tensor([1, 3, -2]), 2)
         tensor([ 4, 12, -8])
     """
+    check_binary_operands("bitwise_left_shift", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, bitwise_left_shift, locals())
     a, b = _integer_operands("lshift", input, other)
@@ -157,6 +159,7 @@ def bitwise_right_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.bitwise_right_shift(retrograd.tensor([16, 7, -16]), retrograd.tensor([2, 1, 2]))
         tensor([ 4,  3, -4])
     """
+    check_binary_operands("bitwise_right_shift", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, bitwise_right_shift, locals())
     a, b = _integer_operands("rshift", input, other)

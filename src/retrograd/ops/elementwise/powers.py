@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.arg_types import number_arg
+from ..kernels.arg_types import check_binary_operands, number_arg
 from ..kernels.operands import as_tensor_of, promote, promote_float
 from ..kernels.out_arg import same, write_out
 
@@ -77,13 +79,22 @@ _pow_tensor = Primitive(
 )
 _rpow = Primitive(
     "pow",
-    lambda xp, b, base: _power(xp, xp.asarray(base, b.dtype), b) if b.dtype.kind in "iu" else base**b,
+    lambda xp, b, base: _power(xp, _integer_base(xp, base, b.dtype), b) if b.dtype.kind in "iu" else base**b,
     [lambda g, out, base: g * (out * _ln(base, out.is_complex()))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
     quiet=True,
     holomorphic=True,
 )
+
+
+def _integer_base(xp: Any, base: int, dt: Any) -> Any:
+    """A number base in the exponent's integer dtype; one out of its range wraps around as PyTorch's
+    cast does (-3 for uint8 is 253, 300 for int8 is 44), where NumPy raises OverflowError."""
+    try:
+        return xp.asarray(base, dt)
+    except OverflowError:
+        return xp.asarray(np.asarray(base).astype(dt))
 
 
 def _ln(x: Any, complex_result: bool) -> Any:
@@ -128,6 +139,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.pow(2, retrograd.tensor([0, 1, 2]))
         tensor([1, 2, 4])
     """
+    check_binary_operands("pow", input, exponent, out, number_first="out", second="exponent")
     if out is not None:
         return write_out(out, pow, locals())
     if not isinstance(input, Tensor):
@@ -169,11 +181,18 @@ def float_power(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.float_power(retrograd.tensor([4.0, 9.0]), 0.5).dtype
         retrograd.float64
     """
+    check_binary_operands("float_power", input, exponent, out, number_first="out", second="exponent")
     if out is not None:
         return write_out(out, float_power, locals(), _FLOAT_POWER_OUT)
-    x = as_tensor_of(input, _dt.float64)
-    e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
+    dt = _dt.complex128 if _is_complex(input) or _is_complex(exponent) else _dt.float64
+    x = as_tensor_of(input, dt)
+    e = as_tensor_of(exponent, dt) if isinstance(exponent, Tensor) else exponent
     return pow(x, e)
+
+
+def _is_complex(x: Any) -> bool:
+    """A complex tensor or number: float_power then computes in complex128."""
+    return x.is_complex() if isinstance(x, Tensor) else isinstance(x, (complex, np.complexfloating))
 
 
 def square(input: Tensor, *, out: Any = None) -> Tensor:

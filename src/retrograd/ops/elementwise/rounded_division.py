@@ -12,6 +12,7 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import promote
 from ..kernels.out_arg import write_out
@@ -127,6 +128,7 @@ def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.remainder(retrograd.tensor([5.5, -1.5]), 2)
         tensor([1.5000, 0.5000])
     """
+    check_binary_operands("remainder", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, remainder, locals())
     a, b = promote(input, other)
@@ -151,6 +153,7 @@ def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.fmod(retrograd.tensor([5.5, -1.5]), 2)
         tensor([ 1.5000, -1.5000])
     """
+    check_binary_operands("fmod", input, other, out)  # no binding takes a Number first
     if out is not None:
         return write_out(out, fmod, locals())
     a, b = promote(input, other)

@@ -1,0 +1,134 @@
+"""Dtype and promotion corners found by sweeping ops x dtypes x operand kinds against PyTorch: each
+case states what PyTorch gives (dtype and values, or the error type and message) and, where PyTorch
+is installed, checks that it still does."""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def _outcome(m, case):
+    """('ok', dtype name, values) or (exception type name, first line of its message)."""
+    try:
+        r = case(m)
+    except Exception as e:  # noqa: BLE001 - the outcome is what the test compares
+        return (type(e).__name__, str(e).split("\n")[0])
+    return ("ok", str(r.dtype).split(".")[-1], r.tolist())
+
+
+def _bad(fn, got):
+    return ("TypeError", f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:")
+
+
+_INT_ALPHA = "For integral input tensors, argument alpha must not be a floating point number."
+
+
+def _u8(m, values):
+    return m.tensor(values, dtype=m.uint8)
+
+
+CASES = {
+    # a number base out of the exponent's integer range wraps around, as PyTorch's cast
+    "-3 ** uint8": (lambda m: (-3) ** _u8(m, [1, 2, 3]), ("ok", "uint8", [253, 9, 229])),
+    "pow(300, int8)": (lambda m: m.pow(300, m.tensor([1, 2], dtype=m.int8)), ("ok", "int8", [44, -112])),
+    # alpha is held in the result's dtype: -2 for uint8 wraps; one it cannot hold raises
+    "sub uint8 alpha=2": (lambda m: m.sub(_u8(m, [1, 2, 3]), _u8(m, [1, 2, 3]), alpha=2),
+                          ("ok", "uint8", [255, 254, 253])),
+    "add int8 alpha=-2": (lambda m: m.add(m.tensor([1, 2], dtype=m.int8), 3, alpha=-2), ("ok", "int8", [-5, -4])),
+    "add int8 alpha=200": (lambda m: m.add(m.tensor([1], dtype=m.int8), 1, alpha=200),
+                           ("RuntimeError", "value cannot be converted to type int8_t without overflow")),
+    "sub int8 alpha=-128": (lambda m: m.sub(m.tensor([1], dtype=m.int8), 1, alpha=-128),
+                            ("RuntimeError", "value cannot be converted to type int8_t without overflow")),
+    "sub int8 alpha=128": (lambda m: m.sub(m.tensor([1], dtype=m.int8), 1, alpha=128), ("ok", "int8", [-127])),
+    "add uint8 alpha=-256": (lambda m: m.add(_u8(m, [1]), 1, alpha=-256),
+                             ("RuntimeError", "value cannot be converted to type uint8_t without overflow")),
+    "add float32 alpha=1e300": (lambda m: m.add(m.ones(2), m.ones(2), alpha=1e300),
+                                ("RuntimeError", "value cannot be converted to type float without overflow")),
+    "add float16 alpha=1e5": (lambda m: m.add(m.ones(2, dtype=m.float16), 1, alpha=1e5),
+                              ("RuntimeError", "value cannot be converted to type c10::Half without overflow")),
+    # a bool alpha, or a float one beside integers, is refused even when it equals 1
+    "add float alpha=True": (lambda m: m.add(m.ones(2), m.ones(2), alpha=True),
+                             ("RuntimeError", "Boolean alpha only supported for Boolean results.")),
+    "sub float alpha=True": (lambda m: m.sub(m.ones(2), 1.0, alpha=True),
+                             ("RuntimeError", "Boolean alpha only supported for Boolean results.")),
+    "rsub float alpha=True": (lambda m: m.rsub(m.ones(2), 1.0, alpha=True),
+                              ("RuntimeError", "Boolean alpha only supported for Boolean results.")),
+    "add bool alpha=True": (lambda m: m.add(m.tensor([True, False]), m.tensor([False, False]), alpha=True),
+                            ("ok", "bool", [True, False])),
+    "add int alpha=1.0": (lambda m: m.add(m.tensor([1]), m.tensor([2]), alpha=1.0),
+                          ("RuntimeError", _INT_ALPHA)),
+    "add float alpha=1.0": (lambda m: m.add(m.tensor([1.0]), 2, alpha=1.0), ("ok", "float32", [3.0])),
+    # float_power of a complex operand computes in complex128
+    "float_power c64, 2": (lambda m: m.float_power(m.tensor([1 + 1j, 2]), 2), ("ok", "complex128", [2j, 4 + 0j])),
+    "float_power f32, c64": (lambda m: m.float_power(m.tensor([2.0]), m.tensor([1 + 0j])),
+                             ("ok", "complex128", [2 + 0j])),
+    "float_power 2, c64": (lambda m: m.float_power(2, m.tensor([1 + 0j])), ("ok", "complex128", [2 + 0j])),
+    "float_power f32, 1j": (lambda m: m.float_power(m.tensor([1.0]), 1j), ("ok", "complex128", [1 + 0j])),
+    "float_power_ f64, c64": (
+        lambda m: m.ones(1, dtype=m.float64).float_power_(m.tensor([1j])),
+        ("RuntimeError", "the base given to float_power_ has dtype Double but the operation's result requires dtype "
+                         "ComplexDouble"),
+    ),
+    "float_power_ c128, 2": (lambda m: m.tensor([1j], dtype=m.complex128).float_power_(2),
+                             ("ok", "complex128", [-1 + 0j])),
+    "float_power out=c64": (
+        lambda m: m.float_power(m.tensor([1j]), 2, out=m.empty(1, dtype=m.complex64)),
+        ("RuntimeError", "the output given to float_power has dtype ComplexFloat but the operation's result requires "
+                         "dtype ComplexDouble"),
+    ),
+    # a Number first: the comparisons, fmod, copysign and rsub have no such binding
+    "eq(2, t)": (lambda m: m.eq(2, m.ones(2)), _bad("eq", "int, Tensor")),
+    "greater(2.0, t)": (lambda m: m.greater(2.0, m.ones(2)), _bad("greater", "float, Tensor")),
+    "fmod(2, t)": (lambda m: m.fmod(2, m.ones(2)), _bad("fmod", "int, Tensor")),
+    "copysign(2, t)": (lambda m: m.copysign(2, m.ones(2)), _bad("copysign", "int, Tensor")),
+    "rsub(2, t)": (lambda m: m.rsub(2, m.ones(2)), _bad("rsub", "int, Tensor")),
+    "remainder(2, 3)": (lambda m: m.remainder(2, 3), _bad("remainder", "int, int")),
+    "pow(2, 3)": (lambda m: m.pow(2, 3), _bad("pow", "int, int")),
+    "bitwise_and(2, 3)": (lambda m: m.bitwise_and(2, 3), _bad("bitwise_and", "int, int")),
+    "xlogy(2, 3)": (lambda m: m.xlogy(2, 3), _bad("xlogy", "int, int")),
+    "arctan2(2, t)": (lambda m: m.arctan2(2, m.ones(1)), ("TypeError", "arctan2(): argument 'input' (position 1) must "
+                                                                     "be Tensor, not int")),
+    "remainder(2, t)": (lambda m: m.remainder(2, m.tensor([3])), ("ok", "int64", [2])),
+    "xlogy(2, t)": (lambda m: m.xlogy(2, m.tensor([1.0])), ("ok", "float32", [0.0])),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_case(name):
+    case, expected = CASES[name]
+    assert _outcome(rg, case) == expected
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", list(CASES))
+def test_case_is_pytorchs(name):
+    case, expected = CASES[name]
+    assert _outcome(torch, case) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (lambda m: m.eq(2, m.ones(1)), " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                                       " * (Tensor input, Number other, *, Tensor out = None)\n"),
+        (lambda m: m.remainder(2.0, 3), " * (Number self, Tensor other)\n      didn't match because some of the "
+                                        "arguments have invalid types: (!float!, !int!)\n"),
+        (lambda m: m.pow(2, 3), " * (Number self, Tensor exponent, *, Tensor out = None)\n"),
+        (lambda m: m.lt(2, m.ones(1), out=m.ones(1)), "got (int, Tensor, out=Tensor)"),
+    ],
+)
+def test_number_first_message_lists_the_bindings(call, text):
+    with pytest.raises(TypeError) as ours:
+        call(rg)
+    assert text in str(ours.value)
+    if torch is not None:
+        with pytest.raises(TypeError) as theirs:
+            call(torch)
+        assert str(ours.value) == str(theirs.value)
