@@ -97,6 +97,31 @@ CASES = {
                                                                      "be Tensor, not int")),
     "remainder(2, t)": (lambda m: m.remainder(2, m.tensor([3])), ("ok", "int64", [2])),
     "xlogy(2, t)": (lambda m: m.xlogy(2, m.tensor([1.0])), ("ok", "float32", [0.0])),
+    # float16/bfloat16 rounding where PyTorch's kernels round: the exponent held in the half dtype,
+    # bfloat16 powers by products, log y rounded before x·log y, nextafter to the half neighbour
+    "float16 ** 1.7": (lambda m: m.tensor([2.5, 3.7], dtype=m.float16) ** 1.7, ("ok", "float16", [4.75, 9.2421875])),
+    "bfloat16 ** 1.7": (lambda m: m.tensor([0.5, 3.7], dtype=m.bfloat16) ** 1.7,
+                        ("ok", "bfloat16", [0.306640625, 9.3125])),
+    "bfloat16 ** -2": (lambda m: m.tensor([3.7], dtype=m.bfloat16) ** -2, ("ok", "bfloat16", [0.0732421875])),
+    "bfloat16 ** 3": (lambda m: m.tensor([3.7], dtype=m.bfloat16) ** 3, ("ok", "bfloat16", [50.75])),
+    "float16 ** 70000.0": (lambda m: m.ones(1, dtype=m.float16) ** 70000.0,
+                           ("RuntimeError", "value cannot be converted to type c10::Half without overflow")),
+    "xlogy float16": (lambda m: m.xlogy(m.tensor([3.0], dtype=m.float16), m.tensor([3.0], dtype=m.float16)),
+                      ("ok", "float16", [3.296875])),
+    "xlogy bfloat16": (lambda m: m.xlogy(m.tensor([3.0], dtype=m.bfloat16), 3.0), ("ok", "bfloat16", [3.3125])),
+    "xlog1py bfloat16": (
+        lambda m: m.special.xlog1py(m.tensor([3.0], dtype=m.bfloat16), m.tensor([2.0], dtype=m.bfloat16)),
+        ("ok", "bfloat16", [3.3125]),
+    ),
+    "nextafter float16": (lambda m: m.nextafter(m.tensor([1.0, 2.0], dtype=m.float16), m.tensor([2.0, 0.0],
+                                                                                                 dtype=m.float16)),
+                          ("ok", "float16", [1.0009765625, 1.9990234375])),
+    "nextafter bfloat16": (lambda m: m.nextafter(m.tensor([1.0, 2.0], dtype=m.bfloat16),
+                                                 m.tensor([2.0, 0.0], dtype=m.bfloat16)),
+                           ("ok", "bfloat16", [1.0078125, 1.9921875])),
+    "ldexp float, bool": (lambda m: m.ldexp(m.ones(1), m.tensor([True])),
+                          ("NotImplementedError", "\"ldexp_cpu_exp\" not implemented for 'Bool'")),
+    "ldexp int, bool": (lambda m: m.ldexp(m.tensor([3]), m.tensor([True])), ("ok", "float32", [6.0])),
 }
 
 

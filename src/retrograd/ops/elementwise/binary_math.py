@@ -67,6 +67,7 @@ _xlogy = Primitive(
     ],
     inputs=("a", "b"),
     quiet=True,
+    half_forward=lambda xp, a, b: x_log_half(xp, a, b, xp.log),
 )
 
 
@@ -81,6 +82,17 @@ def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = a * xp.log(b)
     return xp.where((a == 0) & ~xp.isnan(b), xp.zeros((), a.dtype), out)
+
+
+def x_log_half(xp: Any, a: Any, b: Any, log: Callable[[Any], Any]) -> Any:
+    """float16/bfloat16 `x·log(y)` (xlogy; xlog1py with `log1p`) as PyTorch's kernels compute it:
+    log y rounded to the half dtype (their `std::log` of a Half is a Half), the product in float32
+    rounded again; 0 where x = 0 and y is not NaN."""
+    wide = b.astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_b = log(wide).astype(b.dtype).astype(np.float32)
+    out = a.astype(np.float32) * log_b
+    return xp.where((a == 0) & ~xp.isnan(wide), xp.zeros((), np.float32), out).astype(a.dtype)
 
 
 def _logaddexp_complex(a: Tensor, b: Tensor) -> Tensor:

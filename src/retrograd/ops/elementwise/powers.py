@@ -11,9 +11,12 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ...engine.bfloat16 import BF16, converted
+from ...engine.bfloat16 import forward as rounded_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.arg_types import check_binary_operands, number_arg
+from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import as_tensor_of, promote, promote_float
 from ..kernels.out_arg import same, write_out
 
@@ -53,6 +56,25 @@ def _scalar_power(xp: Any, a: Any, exponent: Any) -> Any:
     return a**exponent if form is None else form(xp, a)
 
 
+def _half_scalar_power(xp: Any, a: Any, exponent: Any) -> Any:
+    """float16/bfloat16 aⁿ for a number n, as PyTorch's CPU kernel computes it: n held in the half
+    dtype (`x ** 1.7` raises to 1.7001953125 in float16, 1.703125 in bfloat16), bfloat16 squares,
+    cubes and inverse squares as products rounded at each step, other powers one float32 pow
+    rounded once (bfloat16's √, 1/√ and 1/x: their own kernels, rounded once)."""
+    half = a.dtype
+    if isinstance(exponent, complex) or (half is BF16 and exponent in (0.5, -0.5, -1)):
+        return rounded_once(_scalar_power, xp, (a,), {"exponent": exponent})
+    e = np.float32(converted(np.asarray(exponent, np.float64), half))
+    wide = a.astype(np.float32)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if half is BF16 and e in (2.0, 3.0, -2.0):
+            square = (wide * wide).astype(half).astype(np.float32)
+            result = square if e == 2 else square * wide if e == 3 else 1 / square
+        else:
+            result = wide**e
+    return result.astype(half)
+
+
 def _power(xp: Any, a: Any, b: Any) -> Any:
     return _integer_power(xp, a, b) if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" else a**b
 
@@ -64,6 +86,7 @@ _pow_scalar = Primitive(
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
     node_name="PowBackward0",
     quiet=True,
+    half_forward=lambda xp, a, exponent: _half_scalar_power(xp, a, exponent),
 )
 _pow_tensor = Primitive(
     "pow",
@@ -156,6 +179,8 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     dt = _dt.result_type(input, exponent)
     if dt._category < 2 and exponent < 0:  # an integer or bool result (a complex exponent has no sign)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt is _dt.float16:  # its kernel holds the exponent as a float16 (bfloat16's range takes any)
+        check_scalar_fits(exponent, dt)
     return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
 
 
