@@ -30,6 +30,14 @@ def _bad(fn, got):
 _INT_ALPHA = "For integral input tensors, argument alpha must not be a floating point number."
 
 
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+             "use the `~` or `logical_not()` operator instead.")
+
+
+def _cast(src, dst):
+    return ("RuntimeError", f"result type {src} can't be cast to the desired output type {dst}")
+
+
 def _u8(m, values):
     return m.tensor(values, dtype=m.uint8)
 
@@ -122,6 +130,23 @@ CASES = {
     "ldexp float, bool": (lambda m: m.ldexp(m.ones(1), m.tensor([True])),
                           ("NotImplementedError", "\"ldexp_cpu_exp\" not implemented for 'Bool'")),
     "ldexp int, bool": (lambda m: m.ldexp(m.tensor([3]), m.tensor([True])), ("ok", "float32", [6.0])),
+    # in place: the cast of the result into the target is checked before the kernel's dtype checks
+    "int64.bitwise_and_(float)": (lambda m: m.ones(2, dtype=m.int64).bitwise_and_(m.ones(2)),
+                                  ("RuntimeError", "result type Float can't be cast to the desired output type Long")),
+    "bool &= 2.5": (lambda m: m.ones(2, dtype=m.bool).__iand__(2.5),
+                    ("RuntimeError", "result type Float can't be cast to the desired output type Bool")),
+    "int8.add_(float, alpha=True)": (lambda m: m.ones(2, dtype=m.int8).add_(m.ones(2), alpha=True),
+                                     _cast("Float", "Char")),
+    "bool.xlogy_(1j)": (lambda m: m.ones(1, dtype=m.bool).xlogy_(1j),
+                        ("RuntimeError", "result type ComplexFloat can't be cast to the desired output type Bool")),
+    "int64.div_(int64)": (lambda m: m.ones(2, dtype=m.int64).div_(m.ones(2, dtype=m.int64)),
+                          ("RuntimeError", "result type Float can't be cast to the desired output type Long")),
+    "int64.div_(int64, floor)": (
+        lambda m: m.ones(1, dtype=m.int64).div_(m.ones(1, dtype=m.int64), rounding_mode="floor"), ("ok", "int64", [1])
+    ),
+    "bool.sub_(int)": (lambda m: m.ones(1, dtype=m.bool).sub_(2), ("RuntimeError", _BOOL_SUB)),
+    "int64.hypot_(int64)": (lambda m: m.ones(1, dtype=m.int64).hypot_(m.ones(1, dtype=m.int64)),
+                            ("NotImplementedError", "\"hypot_cpu\" not implemented for 'Long'")),
 }
 
 
