@@ -147,7 +147,59 @@ CASES = {
     "bool.sub_(int)": (lambda m: m.ones(1, dtype=m.bool).sub_(2), ("RuntimeError", _BOOL_SUB)),
     "int64.hypot_(int64)": (lambda m: m.ones(1, dtype=m.int64).hypot_(m.ones(1, dtype=m.int64)),
                             ("NotImplementedError", "\"hypot_cpu\" not implemented for 'Long'")),
+    "std_mean of ints": (lambda m: m.std_mean(m.tensor([1, 2])),
+                         ("RuntimeError", "std_mean only support floating point and complex dtypes")),
+    "var_mean of bools": (lambda m: m.var_mean(m.tensor([True])),
+                          ("RuntimeError", "var_mean only support floating point and complex dtypes")),
+    "std of ints": (lambda m: m.std(m.tensor([1, 2])),
+                    ("RuntimeError", "std and var only support floating point and complex dtypes")),
 }
+
+# dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
+QUERIES = {
+    "promote_types(float32, float)": (lambda m: m.promote_types(m.float32, float), "float64"),
+    "promote_types(int, bool)": (lambda m: m.promote_types(int, bool), "int64"),
+    "promote_types(float32, 'x')": (lambda m: m.promote_types(m.float32, "x"),
+                                    "TypeError: promote_types(): argument 'type2' (position 2) must be torch.dtype, "
+                                    "not str"),
+    "can_cast(float, int8)": (lambda m: m.can_cast(float, m.int8), "False"),
+    "can_cast(int8, complex)": (lambda m: m.can_cast(m.int8, complex), "True"),
+    "result_type(1, 'a')": (lambda m: m.result_type(1, "a"),
+                            "TypeError: result_type() received an invalid combination of arguments - got (int, str), "
+                            "but expected one of:"),
+    "uint8.to_complex()": (lambda m: m.uint8.to_complex(), "RuntimeError: Unknown Complex ScalarType for Byte"),
+    "bool.to_complex()": (lambda m: m.bool.to_complex(), "RuntimeError: Unknown Complex ScalarType for Bool"),
+    "complex64.to_complex()": (lambda m: m.complex64.to_complex(), "complex64"),
+    "iinfo(complex64)": (lambda m: m.iinfo(m.complex64),
+                         "TypeError: torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                         "'torch.iinfo'"),
+}
+
+
+def _query(m, call):
+    try:
+        r = call(m)
+    except Exception as e:  # noqa: BLE001 - the outcome is what the test compares
+        return f"{type(e).__name__}: {str(e).splitlines()[0]}".replace("retrograd.dtype", "torch.dtype")
+    return str(r).split(".")[-1]
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_dtype_query(name):
+    call, expected = QUERIES[name]
+    assert _query(rg, call) == expected
+    if torch is not None:
+        assert _query(torch, call) == expected
+
+
+def test_result_type_lists_why_each_binding_fails():
+    with pytest.raises(TypeError) as ours:
+        rg.result_type(rg.ones(1), None)
+    assert "(Tensor, !NoneType!)\n * (Number scalar, Tensor tensor)\n" in str(ours.value)
+    if torch is not None:
+        with pytest.raises(TypeError) as theirs:
+            torch.result_type(torch.ones(1), None)
+        assert str(ours.value) == str(theirs.value)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -111,7 +111,9 @@ def is_int(value: Any) -> bool:
 
 
 def dtype_arg(fn: str, name: str, position: int | None, value: Any) -> _dt.dtype:
-    """`value` if it is a dtype; PyTorch's TypeError otherwise."""
+    """`value` if it is a dtype (Python's `float`, `int`, `bool`, `complex` read as PyTorch reads
+    them: float64, int64, bool, complex128); PyTorch's TypeError otherwise."""
+    value = _dt.from_python_type(value)
     if not isinstance(value, _dt.dtype):
         raise _refuse(fn, name, position, f"{package_name()}.dtype", value)
     return value
@@ -136,6 +138,11 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     ):
         return float(value.item())
     raise _refuse(fn, name, position, "float", value)
+
+
+def type_name_of(value: Any) -> str:
+    """The argument's type as PyTorch's argument errors name it (`Tensor`, `int`, `numpy.ndarray`)."""
+    return _type_name(value)
 
 
 def _type_name(value: Any) -> str:
