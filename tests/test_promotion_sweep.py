@@ -38,6 +38,15 @@ def _cast(src, dst):
     return ("RuntimeError", f"result type {src} can't be cast to the desired output type {dst}")
 
 
+def _with_default(m, dt, make):
+    before = m.get_default_dtype()
+    m.set_default_dtype(dt)
+    try:
+        return make()
+    finally:
+        m.set_default_dtype(before)
+
+
 def _u8(m, values):
     return m.tensor(values, dtype=m.uint8)
 
@@ -153,6 +162,14 @@ CASES = {
                           ("RuntimeError", "var_mean only support floating point and complex dtypes")),
     "std of ints": (lambda m: m.std(m.tensor([1, 2])),
                     ("RuntimeError", "std and var only support floating point and complex dtypes")),
+    # complex Python data in a real dtype is refused (a bool dtype takes it); bfloat16 has no complex default
+    "tensor([2j], float32)": (lambda m: m.tensor([2j], dtype=m.float32),
+                              ("TypeError", "must be real number, not complex")),
+    "tensor([1, 2+0j], int64)": (lambda m: m.tensor([1, 2 + 0j], dtype=m.int64),
+                                 ("TypeError", "'complex' object cannot be interpreted as an integer")),
+    "tensor([2j], bool)": (lambda m: m.tensor([True, 2j], dtype=m.bool), ("ok", "bool", [True, True])),
+    "tensor([1j]) bfloat16 default": (lambda m: _with_default(m, m.bfloat16, lambda: m.tensor([1j])),
+                                      ("RuntimeError", "invalid default scalar type for complex")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
