@@ -170,6 +170,14 @@ CASES = {
     "tensor([2j], bool)": (lambda m: m.tensor([True, 2j], dtype=m.bool), ("ok", "bool", [True, True])),
     "tensor([1j]) bfloat16 default": (lambda m: _with_default(m, m.bfloat16, lambda: m.tensor([1j])),
                                       ("RuntimeError", "invalid default scalar type for complex")),
+    # integer corners: an empty division divides nothing; an unsigned right shift past the width is 0
+    "empty int // 0": (lambda m: m.tensor([], dtype=m.int64) // 0, ("ok", "int64", [])),
+    "empty int % 0": (lambda m: m.tensor([], dtype=m.int32) % m.tensor(0, dtype=m.int32), ("ok", "int32", [])),
+    "empty int div trunc 0": (lambda m: m.div(m.tensor([], dtype=m.int8), 0, rounding_mode="trunc"),
+                              ("ok", "int8", [])),
+    "int // 0": (lambda m: m.tensor([7]) // 0, ("RuntimeError", "ZeroDivisionError")),
+    "uint8 >> 9": (lambda m: _u8(m, [255, 255]) >> _u8(m, [3, 9]), ("ok", "uint8", [31, 0])),
+    "int8 >> 9": (lambda m: m.tensor([-128, 64], dtype=m.int8) >> 9, ("ok", "int8", [-1, 0])),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises

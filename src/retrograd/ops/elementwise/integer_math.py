@@ -115,9 +115,12 @@ def _shift_left_array(a: Any, b: Any) -> Any:
 
 
 def _shift_right_array(a: Any, b: Any) -> Any:
+    # a shift past the width keeps only the sign: -1 or 0 for signed dtypes, 0 for unsigned ones
     bits = a.dtype.itemsize * 8
     a, b = np.broadcast_arrays(a, b)
     bad = (b < 0) | (b >= bits)
+    if a.dtype.kind == "u":
+        return np.where(bad, a.dtype.type(0), np.right_shift(a, np.where(bad, 0, b).astype(a.dtype)))
     safe = np.where(bad, bits - 1, b).astype(a.dtype)
     return np.right_shift(a, safe)
 

@@ -60,8 +60,13 @@ _floor_divide = Primitive(
 )
 
 
+def _divides_by_zero(a: Any, b: Any) -> bool:
+    """An integer division with a zero divisor among the elements it computes (an empty result has none)."""
+    return a.dtype.kind in "iu" and a.size > 0 and b.size > 0 and bool((b == 0).any())
+
+
 def _floor_div(xp: Any, a: Any, b: Any) -> Any:
-    if a.dtype.kind in "iu" and (b == 0).any():
+    if _divides_by_zero(a, b):
         raise RuntimeError("ZeroDivisionError")
     return xp.floor_divide(a, b) if a.dtype.kind != "f" else _float_floor_div(xp, a, b)
 
@@ -80,7 +85,7 @@ def _float_floor_div(xp: Any, a: Any, b: Any) -> Any:
 
 def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
     if a.dtype.kind in "iu":
-        if (b == 0).any():
+        if _divides_by_zero(a, b):
             raise RuntimeError("ZeroDivisionError")
         q = xp.floor_divide(a, b)
         return q + ((q < 0) & (q * b != a))
