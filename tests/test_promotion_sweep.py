@@ -178,6 +178,20 @@ CASES = {
     "int // 0": (lambda m: m.tensor([7]) // 0, ("RuntimeError", "ZeroDivisionError")),
     "uint8 >> 9": (lambda m: _u8(m, [255, 255]) >> _u8(m, [3, 9]), ("ok", "uint8", [31, 0])),
     "int8 >> 9": (lambda m: m.tensor([-128, 64], dtype=m.int8) >> 9, ("ok", "int8", [-1, 0])),
+    # clamp: bools have no kernel; a complex tensor bound names the kernel of the promoted dtype
+    "clamp(bool, True, False)": (lambda m: m.clamp(m.tensor([True]), True, False),
+                                 ("NotImplementedError", "\"clamp_scalar_cpu\" not implemented for 'Bool'")),
+    "clamp_min(bool, True)": (lambda m: m.clamp_min(m.tensor([True]), True),
+                              ("NotImplementedError", "\"clamp_min_scalar_cpu\" not implemented for 'Bool'")),
+    "clamp(bool, bool t, bool t)": (lambda m: m.clamp(m.tensor([True]), m.tensor([False]), m.tensor([True])),
+                                    ("NotImplementedError", "\"clamp_cpu\" not implemented for 'Bool'")),
+    "clamp(bool, min=bool t)": (lambda m: m.clamp(m.tensor([True]), min=m.tensor([False])), ("ok", "bool", [True])),
+    "clamp(f32, min=c64 t)": (lambda m: m.clamp(m.ones(1), min=m.ones(1, dtype=m.complex64)),
+                              ("NotImplementedError", "\"maximum_cpu\" not implemented for 'ComplexFloat'")),
+    "clamp_max(c64, bool t)": (lambda m: m.clamp_max(m.ones(1, dtype=m.complex64), m.tensor([True])),
+                               ("NotImplementedError", "\"minimum_cpu\" not implemented for 'ComplexFloat'")),
+    "clamp(c64, 0, 1)": (lambda m: m.clamp(m.ones(1, dtype=m.complex64), 0, 1),
+                         ("NotImplementedError", "clamp is not supported for complex types")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
