@@ -47,6 +47,11 @@ def _with_default(m, dt, make):
         m.set_default_dtype(before)
 
 
+def _assigned(t, index, value):
+    t[index] = value
+    return t
+
+
 def _u8(m, values):
     return m.tensor(values, dtype=m.uint8)
 
@@ -192,6 +197,15 @@ CASES = {
                                ("NotImplementedError", "\"minimum_cpu\" not implemented for 'ComplexFloat'")),
     "clamp(c64, 0, 1)": (lambda m: m.clamp(m.ones(1, dtype=m.complex64), 0, 1),
                          ("NotImplementedError", "clamp is not supported for complex types")),
+    # a complex number assigned into a real tensor: a bool takes its truth, others a zero imaginary part's real part
+    "bool[0] = 1j": (lambda m: _assigned(m.zeros(2, dtype=m.bool), 0, 1j), ("ok", "bool", [True, False])),
+    "int64[0] = 2+0j": (lambda m: _assigned(m.zeros(2, dtype=m.int64), 0, 2 + 0j), ("ok", "int64", [2, 0])),
+    "float16[[0]] = 2.5+0j": (lambda m: _assigned(m.zeros(2, dtype=m.float16), [0], 2.5 + 0j),
+                              ("ok", "float16", [2.5, 0.0])),
+    "float16[0] = 1j": (lambda m: _assigned(m.zeros(2, dtype=m.float16), 0, 1j),
+                        ("RuntimeError", "value cannot be converted to type double without overflow")),
+    "int8[0] = 1j": (lambda m: _assigned(m.zeros(2, dtype=m.int8), 0, 1j),
+                     ("RuntimeError", "value cannot be converted to type int8_t without overflow")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
