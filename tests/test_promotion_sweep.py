@@ -206,6 +206,30 @@ CASES = {
                         ("RuntimeError", "value cannot be converted to type double without overflow")),
     "int8[0] = 1j": (lambda m: _assigned(m.zeros(2, dtype=m.int8), 0, 1j),
                      ("RuntimeError", "value cannot be converted to type int8_t without overflow")),
+    # out=: the dtype checks PyTorch makes as it sets the op up come before its kernels' refusals
+    "bitwise_and(f32, out=bool)": (lambda m: m.bitwise_and(m.ones(1), m.ones(1), out=m.empty(1, dtype=m.bool)),
+                                   _cast("Float", "Bool")),
+    "hypot(int64, out=bool)": (lambda m: m.hypot(m.ones(1, dtype=m.int64), m.ones(1, dtype=m.int32),
+                                                 out=m.empty(1, dtype=m.bool)), _cast("Long", "Bool")),
+    "abs(bool, out=uint8)": (lambda m: m.abs(m.tensor([True]), out=m.empty(1, dtype=m.uint8)),
+                             ("RuntimeError", "Found dtype Byte but expected Bool")),
+    "floor(bool, out=float)": (lambda m: m.floor(m.tensor([True]), out=m.empty(1)),
+                               ("RuntimeError", "Found dtype Float but expected Bool")),
+    "floor(c64, out=float)": (lambda m: m.floor(m.ones(1, dtype=m.complex64), out=m.empty(1)),
+                              ("NotImplementedError", "floor is not supported for complex inputs")),
+    "round(int, decimals=1, out=float)": (lambda m: m.round(m.ones(1, dtype=m.int64), decimals=1, out=m.empty(1)),
+                                          ("RuntimeError", "Found dtype Float but expected Long")),
+    "bitwise_not(f32, out=int)": (lambda m: m.bitwise_not(m.ones(1), out=m.empty(1, dtype=m.int64)),
+                                  ("RuntimeError", "Found dtype Long but expected Float")),
+    "abs(c64, out=f64)": (lambda m: m.abs(m.ones(1, dtype=m.complex64), out=m.empty(1, dtype=m.float64)),
+                          ("ok", "float64", [1.0])),
+    "abs(c64, out=c64)": (lambda m: m.abs(m.ones(1, dtype=m.complex64), out=m.empty(1, dtype=m.complex64)),
+                          ("ok", "complex64", [1 + 0j])),
+    "abs(c64, out=int)": (lambda m: m.abs(m.ones(1, dtype=m.complex64), out=m.empty(1, dtype=m.int64)),
+                          _cast("Float", "Long")),
+    "sign(c64, out=float)": (lambda m: m.sign(m.ones(1, dtype=m.complex64), out=m.empty(1)), (
+        "NotImplementedError",
+        "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises

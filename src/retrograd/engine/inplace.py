@@ -62,7 +62,8 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     if _vmap.active:
         _vmap.check_write(target, getattr(op, "__name__", ""), args, kwargs)  # type: ignore[misc]
     check_writable(target)
-    check_cast_first(target, getattr(op, "__name__", ""), args, kwargs)
+    if args:
+        check_cast_first(target.dtype, getattr(op, "__name__", ""), target, args[0], kwargs)
     return commit(target, op(target, *args, **kwargs))
 
 

@@ -2,21 +2,18 @@
 
 `t.op_(other)` writes the result into `t`, so its dtype must be one `t` can hold: PyTorch's
 TensorIterator refuses "result type Float can't be cast to the desired output type Long" while
-it sets the op up, before any kernel looks at the dtypes. retrograd computes the out-of-place op
-and checks the cast as it writes (`inplace.commit`); for the binary ops below the check runs first
-too, so that `int_tensor.bitwise_and_(float_tensor)` raises the cast error, not the kernel's
-"not implemented for 'Float'", as in PyTorch.
+it sets the op up, before any kernel looks at the dtypes; so does an `out=` tensor. retrograd
+computes the out-of-place op and checks the cast as it writes (`inplace.commit`, `write_out`); for
+the binary ops below the check runs first too, so that `int_tensor.bitwise_and_(float_tensor)`
+raises the cast error, not the kernel's "not implemented for 'Float'", as in PyTorch.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .. import dtypes as _dt
 from . import tensor_type as _tt
-
-if TYPE_CHECKING:
-    from ..tensor import Tensor
 
 # The op's result dtype: the operands' promoted one, or (a float op) that one with integers and
 # bools made the default float. True: the op takes a Python number as `other` too (the others
@@ -34,27 +31,26 @@ def cast_error(src: _dt.dtype, dst: _dt.dtype) -> RuntimeError:
     return RuntimeError(f"result type {src.kind_name} can't be cast to the desired output type {dst.kind_name}")
 
 
-def check_cast_first(target: Tensor, name: str, args: tuple, kwargs: dict) -> None:
-    """Raise PyTorch's cast error for `target.name_(*args, **kwargs)` before the op runs.
+def check_cast_first(dst: _dt.dtype, name: str, input: Any, other: Any, kwargs: dict) -> None:
+    """Raise PyTorch's cast error for `name(input, other, **kwargs)` written into a `dst` tensor
+    (the target of an in-place op, or `out=`) before the op runs.
 
     Only for the binary ops whose result dtype follows from their operands alone; anything else
-    (another op, a missing or unusual operand) is left to the op and `commit`'s own check.
+    (another op, a number first, an unusual operand) is left to the op and the write's own check.
     """
-    if not args:
-        return
-    other = args[0]
-    if type(other) is _tt.Tensor and other._data.dtype == target._data.dtype and name not in _FLOAT:
-        return  # the common `p.add_(g, alpha=-lr)`: nothing to promote
-    if name not in _PROMOTED and name not in _FLOAT:
+    if type(other) is _tt.Tensor and other._data.dtype == input._data.dtype and dst.np == input._data.dtype:
+        if name not in _FLOAT:
+            return  # the common `p.add_(g, alpha=-lr)`: nothing to promote
+    if name not in _PROMOTED and name not in _FLOAT or not isinstance(input, _tt.Tensor):
         return
     takes_numbers = _PROMOTED.get(name, _FLOAT.get(name))
     if not (isinstance(other, _tt.Tensor) or (takes_numbers and isinstance(other, (bool, int, float, complex)))):
         return
-    if name == "sub" and _dt.bool_ in (target.dtype, _dt.result_type(other)):
+    if name == "sub" and _dt.bool_ in (input.dtype, _dt.result_type(other)):
         return  # sub refuses bools before it sets up (its own error, raised by the op)
-    result = _dt.result_type(target, other)
+    result = _dt.result_type(input, other)
     # div with a rounding mode keeps the promoted dtype
     if name in _FLOAT and kwargs.get("rounding_mode") is None and result._category < 2:
         result = _dt.get_default_dtype()
-    if not _dt.can_cast(result, target.dtype):
-        raise cast_error(result, target.dtype)
+    if not _dt.can_cast(result, dst):
+        raise cast_error(result, dst)

@@ -27,7 +27,7 @@ from ..kernels.arg_types import (
 )
 from ..kernels.dtype_support import no_wide_unsigned_kernel
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
-from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
+from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, out_dtype_first, same, write_out
 
 __all__ = [
     "eq",
@@ -219,6 +219,7 @@ def bitwise_not(input: Tensor, *, out: Any = None) -> Tensor:
     if not isinstance(input, Tensor):
         raise not_a_tensor("bitwise_not", input)
     if out is not None:
+        out_dtype_first("bitwise_not", input, out)
         return write_out(out, bitwise_not, locals(), SAME_INPUT)
     if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
