@@ -230,6 +230,23 @@ CASES = {
     "sign(c64, out=float)": (lambda m: m.sign(m.ones(1, dtype=m.complex64), out=m.empty(1)), (
         "NotImplementedError",
         "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.")),
+    # norms' dtype=: floating or complex as the input is, never narrowing it; an integer input is refused first
+    "vector_norm(f64, dtype=f32)": (lambda m: m.linalg.vector_norm(m.ones(2, dtype=m.float64), dtype=m.float32), (
+        "RuntimeError", "linalg.vector_norm: the dtype of the input (Double) should be convertible without narrowing "
+                        "to the specified dtype (Float)")),
+    "vector_norm(f32, dtype=c64)": (lambda m: m.linalg.vector_norm(m.ones(2), dtype=m.complex64), (
+        "RuntimeError", "linalg.vector_norm: dtype should be real for real inputs, but got ComplexFloat")),
+    "vector_norm(c64, dtype=f32)": (lambda m: m.linalg.vector_norm(m.ones(2, dtype=m.complex64), dtype=m.float32), (
+        "RuntimeError", "linalg.vector_norm: dtype should be complex for complex inputs, but got Float")),
+    "vector_norm(f32, dtype=int)": (lambda m: m.linalg.vector_norm(m.ones(2), dtype=m.int64), (
+        "RuntimeError", "linalg.vector_norm: dtype should be floating point or complex, but got Long")),
+    "vector_norm(c64, dtype=c128)": (lambda m: m.linalg.vector_norm(m.ones(2, dtype=m.complex64), dtype=m.complex128),
+                                     ("ok", "float64", 2 ** 0.5)),
+    "matrix_norm(f64, dtype=f32)": (lambda m: m.linalg.matrix_norm(m.ones(2, 2, dtype=m.float64), dtype=m.float32), (
+        "RuntimeError", "linalg.matrix_norm: the dtype of the input (Double) should be convertible without narrowing "
+                        "to the specified dtype (Float)")),
+    "matrix_norm(int, dtype=f32)": (lambda m: m.linalg.matrix_norm(m.ones(2, 2, dtype=m.int64), dtype=m.float32), (
+        "RuntimeError", "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
