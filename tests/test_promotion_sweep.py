@@ -247,6 +247,8 @@ CASES = {
                         "to the specified dtype (Float)")),
     "matrix_norm(int, dtype=f32)": (lambda m: m.linalg.matrix_norm(m.ones(2, 2, dtype=m.int64), dtype=m.float32), (
         "RuntimeError", "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long")),
+    "linalg.cross(bool, bool)": (lambda m: m.linalg.cross(m.ones(3, dtype=m.bool), m.ones(3, dtype=m.bool)),
+                                 ("NotImplementedError", "\"cross\" not implemented for 'Bool'")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises
