@@ -249,6 +249,11 @@ CASES = {
         "RuntimeError", "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long")),
     "linalg.cross(bool, bool)": (lambda m: m.linalg.cross(m.ones(3, dtype=m.bool), m.ones(3, dtype=m.bool)),
                                  ("NotImplementedError", "\"cross\" not implemented for 'Bool'")),
+    "div(rounding_mode=3)": (lambda m: m.div(m.ones(1), 2, rounding_mode=3),
+                             _bad("div", "Tensor, int, rounding_mode=int")),
+    "bool.div_(2, rounding_mode='bad')": (
+        lambda m: m.ones(1, dtype=m.bool).div_(2, rounding_mode="bad"),
+        ("RuntimeError", "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'bad'")),
 }
 
 # dtype queries: Python's number types stand for dtypes; what has no complex or integer counterpart raises

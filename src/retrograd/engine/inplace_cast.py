@@ -48,6 +48,8 @@ def check_cast_first(dst: _dt.dtype, name: str, input: Any, other: Any, kwargs: 
         return
     if name == "sub" and _dt.bool_ in (input.dtype, _dt.result_type(other)):
         return  # sub refuses bools before it sets up (its own error, raised by the op)
+    if name == "div" and kwargs.get("rounding_mode") not in (None, "trunc", "floor"):
+        return  # so does div an unknown rounding mode
     result = _dt.result_type(input, other)
     # div with a rounding mode keeps the promoted dtype
     if name in _FLOAT and kwargs.get("rounding_mode") is None and result._category < 2:

@@ -368,6 +368,13 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
 multiply = mul
 
 
+_DIV_SIGNATURES = (
+    "Tensor input, Tensor other, *, Tensor out = None",
+    "Tensor input, Tensor other, *, str rounding_mode, Tensor out = None",
+    "Tensor input, Number other, *, str rounding_mode",
+)
+
+
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'.
 
@@ -387,6 +394,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         >>> retrograd.div(a, 2, rounding_mode="floor")
         tensor([ 3, -4])
     """
+    if rounding_mode is not None and not isinstance(rounding_mode, (str, bytes)):  # the parser's str
+        given = {"rounding_mode": rounding_mode} if out is None else {"rounding_mode": rounding_mode, "out": out}
+        raise invalid_combination("div", (input, other), _DIV_SIGNATURES, given)
     if out is not None:
         return write_out(out, div, locals())
     if rounding_mode is None and _keeps_dtype(input, other):
