@@ -43,7 +43,6 @@ from .dtypes import (
     int32,
     int64,
     long,
-    promote_types,
     set_default_dtype,
     uint16,
     uint32,
@@ -74,7 +73,7 @@ from .ops.from_data import tensor  # the function: importing .tensor above bound
 
 # loaded with the package, not on first use: their public faces (which TorchFunctionModes see) made here
 tensor = _tf.public_function(tensor, __package__, "tensor")
-promote_types = _tf.public_function(promote_types, __package__, "promote_types")
+promote_types = _tf.public_function(ops.queries.promote_types, __package__, "promote_types")
 from ._printing import get_printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -318,6 +317,7 @@ def result_type(tensor1: object, tensor2: object) -> dtype:
         >>> retrograd.result_type(retrograd.tensor([1, 2], dtype=retrograd.uint8), retrograd.tensor(-1))
         retrograd.uint8
     """
+    ops.queries.check_result_type_operands(tensor1, tensor2)
     return _dtypes.result_type(tensor1, tensor2)
 
 

@@ -236,9 +236,23 @@ Examples:
 }
 
 
+# PyTorch's aliases that are functions of their own (their argument errors name the alias): each
+# shares the docstring of the op it stands for
+ALIASES = {
+    "arctan2": "atan2",
+    "not_equal": "ne",
+    "less": "lt",
+    "less_equal": "le",
+    "greater": "gt",
+    "greater_equal": "ge",
+}
+
+
 def install(namespace: dict[str, Any]) -> None:
     """Give the ops in `namespace` (a module's `globals()`) that the tables name their full docstrings."""
-    for name, doc in {**DOCS, **MATH_DOCS, **COMPARE_DOCS}.items():
+    docs = {**DOCS, **MATH_DOCS, **COMPARE_DOCS}
+    docs.update({alias: docs[name] for alias, name in ALIASES.items() if name in docs})
+    for name, doc in docs.items():
         op = namespace.get(name)
         if op is not None:
             op.__doc__ = doc

@@ -105,7 +105,7 @@ class iinfo:  # noqa: N801 - PyTorch's name
     def __init__(self, type: _dt.dtype) -> None:
         if type is _dt.bool_:
             raise TypeError(f"{package_name()}.bool is not supported by {package_name()}.iinfo")
-        if not isinstance(type, _dt.dtype) or type.is_floating_point:
+        if not isinstance(type, _dt.dtype) or type.is_floating_point or type.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
         # the named-only dtypes have no storage: NumPy's unsigned type of their width stands in
         info = np.iinfo(np.dtype(f"u{type.itemsize}") if type in _dt.NAMED_ONLY else type.np)

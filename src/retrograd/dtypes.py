@@ -72,8 +72,14 @@ class dtype:
         return _REAL_OF.get(self, self)
 
     def to_complex(self) -> dtype:
-        """The complex dtype with this float's parts (float32 -> complex64); others unchanged."""
-        return _COMPLEX_OF.get(self, self)
+        """The complex dtype with this float's parts (float32 -> complex64); a complex dtype unchanged.
+        Bool, integer and float8 dtypes have none: RuntimeError, as in PyTorch."""
+        if self._category == 3:
+            return self
+        complex_dtype = _COMPLEX_OF.get(self)
+        if complex_dtype is None:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self.kind_name}")
+        return complex_dtype
 
     def __repr__(self) -> str:
         return package_name() + "." + self.name

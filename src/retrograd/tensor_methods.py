@@ -1003,9 +1003,11 @@ class TensorMethods:
             >>> x.float_power_(2)
             tensor([4., 9.], dtype=retrograd.float64)
         """
-        if self.dtype.name not in ("float64", "complex128"):
-            complex_result = self.is_complex() or getattr(exponent, "is_complex", lambda: False)()
-            result = "ComplexDouble" if complex_result else "Double"
+        complex_result = self.is_complex() or isinstance(exponent, (complex, np.complexfloating)) or (
+            isinstance(exponent, _tt.Tensor) and exponent.is_complex()
+        )
+        result = "ComplexDouble" if complex_result else "Double"
+        if self.dtype.kind_name != result:
             raise RuntimeError(
                 f"the base given to float_power_ has dtype {self.dtype.kind_name} but the operation's result "
                 f"requires dtype {result}"

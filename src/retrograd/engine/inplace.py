@@ -27,6 +27,7 @@ from . import tensor_type as _tt
 from .captures import check_uncaptured, open_scopes
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
+from .inplace_cast import cast_error, check_cast_first
 from .views import check_view_rebase, edge, positions, refresh_view, refused_rebase, replay
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
@@ -61,6 +62,8 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     if _vmap.active:
         _vmap.check_write(target, getattr(op, "__name__", ""), args, kwargs)  # type: ignore[misc]
     check_writable(target)
+    if args:
+        check_cast_first(target.dtype, getattr(op, "__name__", ""), target, args[0], kwargs)
     return commit(target, op(target, *args, **kwargs))
 
 
@@ -134,9 +137,7 @@ def commit(target: Tensor, result: Tensor, uniform: bool = False) -> Tensor:
     if result._data.dtype != target._data.dtype:
         src, dst = result.dtype, target.dtype
         if not _dt.can_cast(src, dst):
-            raise RuntimeError(
-                f"result type {src.kind_name} can't be cast to the desired output type {dst.kind_name}"
-            )
+            raise cast_error(src, dst)
         result = result.to(dst)
     if _primitive.tracer is not None:  # retrograd.compiler records the write
         _primitive.tracer.write(target, result)

@@ -54,7 +54,7 @@ def _infer_dtype(data: Any, arr: np.ndarray, promoted: dtype | None) -> dtype:
     if kind == "f":
         return _dt.get_default_dtype()
     if kind == "c":  # Python complex numbers: the complex dtype of the default float
-        return _dt.get_default_dtype().to_complex()
+        return _default_complex()
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 
@@ -68,7 +68,15 @@ def _python_dtype(kind: type) -> dtype:
         return _dt.int64
     if kind is float:
         return _dt.get_default_dtype()
-    return _dt.get_default_dtype().to_complex()
+    return _default_complex()
+
+
+def _default_complex() -> dtype:
+    """The dtype of Python complex data: the default float's complex dtype (PyTorch has none for bfloat16)."""
+    default = _dt.get_default_dtype()
+    if default is _dt.bfloat16:
+        raise RuntimeError("invalid default scalar type for complex")
+    return default.to_complex()
 
 
 # PyTorch's advice, once per process, for arrays inside a list: each is read item by item
@@ -252,6 +260,8 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
         if arr.dtype == np.uint64 or arr.dtype == object:
             raise ValueError("Overflow when unpacking long long")
     else:
+        if arr.dtype.kind == "c" and dt is not _dt.bool_ and not dt.is_complex:  # even 2+0j
+            raise _text_error("complex", dt)
         check_data_fits(arr, dt)
     return arr
 

@@ -11,7 +11,7 @@ from .. import dtypes as _dt
 from .._display_name import package_name
 from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
-from .kernels.arg_types import check_tensors, dtype_arg
+from .kernels.arg_types import check_tensors, dtype_arg, invalid_combination, type_name_of
 
 __all__ = [
     "_assert", "can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename",
@@ -103,6 +103,57 @@ def can_cast(from_: _dt.dtype, to: _dt.dtype) -> bool:
         False
     """
     return _dt.can_cast(dtype_arg("can_cast", "from_", 1, from_), dtype_arg("can_cast", "to", 2, to))
+
+
+def promote_types(type1: _dt.dtype, type2: _dt.dtype) -> _dt.dtype:
+    """The smallest dtype both `type1` and `type2` convert to without losing their kind (PyTorch's table).
+
+    A higher kind wins (bool < integer < floating < complex); within a kind the wider dtype
+    wins, and the pairs without a wider member go one up (uint8 with int8 is int16, float16
+    with bfloat16 is float32). Python's `float`, `int`, `bool` and `complex` stand for float64,
+    int64, bool and complex128, as in PyTorch.
+
+    Args:
+        type1 (dtype): a dtype.
+        type2 (dtype): another dtype.
+
+    Returns:
+        dtype: the promoted dtype.
+
+    Examples:
+        >>> retrograd.promote_types(retrograd.int32, retrograd.float16)
+        retrograd.float16
+        >>> retrograd.promote_types(retrograd.uint8, retrograd.int8)
+        retrograd.int16
+        >>> retrograd.promote_types(retrograd.float32, float)
+        retrograd.float64
+    """
+    a = dtype_arg("promote_types", "type1", 1, type1)
+    return _dt.promote_types(a, dtype_arg("promote_types", "type2", 2, type2))
+
+
+_RESULT_TYPE_SIGNATURES = (
+    ("Tensor tensor", "Tensor other"), ("Number scalar", "Tensor tensor"), ("Tensor tensor", "Number other"),
+    ("Number scalar1", "Number scalar2"),
+)
+_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
+
+
+def check_result_type_operands(tensor1: Any, tensor2: Any) -> None:
+    """PyTorch's TypeError for `result_type` operands that are neither tensors nor numbers, with each
+    binding's reason (PyTorch's listing marks every argument but a tensor in a Tensor slot)."""
+    if all(isinstance(x, (Tensor, *_NUMBERS)) for x in (tensor1, tensor2)):
+        return
+    given = (tensor1, tensor2)
+    signatures = []
+    for slots in _RESULT_TYPE_SIGNATURES:
+        marked = [
+            type_name_of(x) if isinstance(x, Tensor) and slot.startswith("Tensor") else f"!{type_name_of(x)}!"
+            for x, slot in zip(given, slots)
+        ]
+        why = "didn't match because some of the arguments have invalid types"
+        signatures.append(f"{', '.join(slots)})\n      {why}: ({', '.join(marked)}")
+    raise invalid_combination("result_type", given, tuple(signatures))
 
 
 def get_device(input: Tensor) -> int:

@@ -20,7 +20,7 @@ from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
 from ..kernels.dtype_support import no_wide_unsigned_kernel
 from ..kernels.fused_multiply_add import fma, half_scaled_sum, opmath_scalar
-from ..kernels.guards import check_int_divisor
+from ..kernels.guards import check_int_divisor, check_scalar_fits
 from ..kernels.operands import (
     as_tensor_of,
     conj_number,
@@ -110,8 +110,8 @@ def _scaled_sum(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
     kind = a.dtype.kind
     if kind == "b":
         return a | (b & bool(alpha))
-    if kind in "iu":
-        return a + b * alpha
+    if kind in "iu":  # alpha in the result's dtype: -2 for uint8 is 254, as PyTorch casts it
+        return a + b * np.asarray(alpha).astype(a.dtype)
     return fma(xp, b, opmath_scalar(alpha, a.dtype, via_dtype=True), a, a.dtype)
 
 
@@ -148,11 +148,19 @@ def _checked_alpha(dt: _dt.dtype, alpha: Any) -> None:
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
 
 
+def _unit_alpha(alpha: Any) -> bool:
+    """An integer alpha of 1: a plain sum. A bool or float 1 is checked against the result's dtype
+    (`alpha=1.0` with integer tensors raises), as PyTorch's alpha_check does."""
+    return alpha == 1 and isinstance(alpha, (int, np.integer)) and type(alpha) is not bool
+
+
 def _with_alpha(prim: Primitive, input: Any, other: Any, alpha: Any) -> Tensor:
     """input ± alpha·other for a Python number alpha ≠ 1, in the operands' promoted dtype."""
     a, b = promote(input, other)
     no_wide_unsigned_kernel("add_stub", a)
     _checked_alpha(a.dtype, alpha)
+    # the kernel takes alpha (sub: -alpha) in the result's dtype, refusing one it cannot hold
+    check_scalar_fits(-alpha if prim is _sub_alpha else alpha, a.dtype)
     return prim(a, b, alpha=alpha)
 
 
@@ -222,14 +230,14 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         other, alpha = deprecated_overloads.alpha_first("add", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, add, locals())
-    if alpha == 1:
+    if _unit_alpha(alpha):
         if _keeps_dtype(input, other):
             return _add_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _add(input, other)
     if not is_operand(other):  # (the fast paths above took numbers and tensors)
         return refused_operand("add", other)
-    if alpha != 1:
+    if not _unit_alpha(alpha):
         if isinstance(alpha, _NUMBERS):
             return _with_alpha(_add_alpha, input, other, alpha)
         other = mul(other, alpha)
@@ -258,7 +266,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         other, alpha = deprecated_overloads.alpha_first("sub", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, sub, locals())
-    if alpha == 1 and type(other) is not bool:
+    if _unit_alpha(alpha) and type(other) is not bool:
         if _keeps_dtype(input, other):
             return _sub_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
@@ -277,7 +285,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    if alpha != 1:
+    if not _unit_alpha(alpha):
         if isinstance(alpha, _NUMBERS):
             return _with_alpha(_sub_alpha, input, other, alpha)
         other = mul(other, alpha)
@@ -289,6 +297,9 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
 deprecated_overloads.hide_scalars_first(add)
 deprecated_overloads.hide_scalars_first(sub)
 subtract = sub
+
+
+_RSUB_SIGNATURES = ("Tensor input, Tensor other, *, Number alpha = 1", "Tensor input, Number other, Number alpha = 1")
 
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -308,13 +319,14 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         >>> retrograd.rsub(retrograd.tensor([1.0, 2.0]), retrograd.tensor([5.0, 5.0]), alpha=2)
         tensor([3., 1.])
     """
-    if alpha == 1 and type(other) is not bool and _keeps_dtype(input, other):
+    if not isinstance(input, Tensor):  # PyTorch's rsub takes a Number only second
+        raise invalid_combination("rsub", (input, other), _RSUB_SIGNATURES)
+    if _unit_alpha(alpha) and type(other) is not bool and _keeps_dtype(input, other):
         return _rsub_scalar.scalar(input, added_number(input._data, other))
     if type(other) is bool:  # sub raises PyTorch's error for a bool operand
         return sub(other, input, alpha=alpha)
     if not is_operand(other):  # (NumPy would make None a NaN)
-        signatures = ("Tensor input, Tensor other, *, Number alpha = 1", "Tensor input, Number other, Number alpha = 1")
-        raise invalid_combination("rsub", (input, other), signatures)
+        raise invalid_combination("rsub", (input, other), _RSUB_SIGNATURES)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
 
 
@@ -356,6 +368,13 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
 multiply = mul
 
 
+_DIV_SIGNATURES = (
+    "Tensor input, Tensor other, *, Tensor out = None",
+    "Tensor input, Tensor other, *, str rounding_mode, Tensor out = None",
+    "Tensor input, Number other, *, str rounding_mode",
+)
+
+
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'.
 
@@ -375,6 +394,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         >>> retrograd.div(a, 2, rounding_mode="floor")
         tensor([ 3, -4])
     """
+    if rounding_mode is not None and not isinstance(rounding_mode, (str, bytes)):  # the parser's str
+        given = {"rounding_mode": rounding_mode} if out is None else {"rounding_mode": rounding_mode, "out": out}
+        raise invalid_combination("div", (input, other), _DIV_SIGNATURES, given)
     if out is not None:
         return write_out(out, div, locals())
     if rounding_mode is None and _keeps_dtype(input, other):

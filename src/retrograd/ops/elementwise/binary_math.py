@@ -16,7 +16,7 @@ from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_binary_operands, check_tensors
 from ..kernels.operands import as_tensor_of, promote
 from ..kernels.out_arg import write_out
 from .clamp_where import where
@@ -67,6 +67,7 @@ _xlogy = Primitive(
     ],
     inputs=("a", "b"),
     quiet=True,
+    half_forward=lambda xp, a, b: x_log_half(xp, a, b, xp.log),
 )
 
 
@@ -83,6 +84,17 @@ def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:
     return xp.where((a == 0) & ~xp.isnan(b), xp.zeros((), a.dtype), out)
 
 
+def x_log_half(xp: Any, a: Any, b: Any, log: Callable[[Any], Any]) -> Any:
+    """float16/bfloat16 `x·log(y)` (xlogy; xlog1py with `log1p`) as PyTorch's kernels compute it:
+    log y rounded to the half dtype (their `std::log` of a Half is a Half), the product in float32
+    rounded again; 0 where x = 0 and y is not NaN."""
+    wide = b.astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_b = log(wide).astype(b.dtype).astype(np.float32)
+    out = a.astype(np.float32) * log_b
+    return xp.where((a == 0) & ~xp.isnan(wide), xp.zeros((), np.float32), out).astype(a.dtype)
+
+
 def _logaddexp_complex(a: Tensor, b: Tensor) -> Tensor:
     """log(eᵃ + eᵇ) for complex a, b, shifted by the operand of larger real part (composed ops: the
     gradient follows)."""
@@ -92,13 +104,18 @@ def _logaddexp_complex(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _float_binary(prim: Primitive, floats_only: bool = False, tensors_only: bool = False,
-                  on_complex: Callable[[Tensor, Tensor], Tensor] | None = None) -> Callable[..., Tensor]:
+                  on_complex: Callable[[Tensor, Tensor], Tensor] | None = None,
+                  alias: str = "") -> Callable[..., Tensor]:
     """A binary op on floats: integer and bool operands give the default float dtype, or PyTorch's
     error when `floats_only`; complex operands run `on_complex`, or PyTorch's error without one
-    (NumPy would drop their imaginary parts). `tensors_only`: PyTorch has no overload taking a number."""
+    (NumPy would drop their imaginary parts). `tensors_only`: PyTorch has no overload taking a number
+    (otherwise a Number goes on either side of a tensor). `alias`: the public name argument errors give."""
+    public = alias or prim.name
+
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         if tensors_only and (type(input) is not Tensor or type(other) is not Tensor):
-            check_tensors(prim.name, input=input, other=other)
+            check_tensors(public, input=input, other=other)
+        check_binary_operands(public, input, other, out, number_first="out")
         if out is not None:
             return write_out(out, op, locals())
         a, b = promote(input, other)
@@ -111,12 +128,13 @@ def _float_binary(prim: Primitive, floats_only: bool = False, tensors_only: bool
             a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
         return prim(a, b)
 
-    op.__name__ = op.__qualname__ = prim.name
+    op.__name__ = op.__qualname__ = public
     op.__doc__ = f"Elementwise `{prim.name}` of two tensors (broadcasting; integers give floats)."
     return op
 
 
-atan2 = arctan2 = _float_binary(_atan2, tensors_only=True)
+atan2 = _float_binary(_atan2, tensors_only=True)
+arctan2 = _float_binary(_atan2, tensors_only=True, alias="arctan2")
 hypot = _float_binary(_hypot, floats_only=True, tensors_only=True)
 logaddexp = _float_binary(_logaddexp, floats_only=True, tensors_only=True, on_complex=_logaddexp_complex)
 logaddexp2 = _float_binary(_logaddexp2, floats_only=True, tensors_only=True)

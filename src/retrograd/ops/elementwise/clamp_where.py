@@ -121,15 +121,24 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    no_complex(NotImplementedError, "clamp is not supported for complex types", input, min, max)
+    no_complex(NotImplementedError, "clamp is not supported for complex types", input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         one_sided = "maximum_cpu" if max is None else "minimum_cpu" if min is None else "clamp_cpu"
         no_wide_unsigned_kernel(one_sided, input)
+        _no_bound_kernel(one_sided, input, min, max)
         lo, hi = _open_bounds(_dt.result_type(input, *(b for b in (min, max) if b is not None)))
         a, lo_t, hi_t = promote(input, lo if min is None else min, hi if max is None else max)
         return _clamp_tensor(a, lo_t, hi_t)
     _check_number_bounds("clamp", input, _CLAMP_SIGNATURES, min, max)
     return _clamp_by_numbers(_clamp, input, min, max)
+
+
+def _no_bound_kernel(kernel: str, input: Tensor, *bounds: Any) -> None:
+    """Tensor bounds run maximum, minimum or clamp's kernel in the promoted dtype: none has a
+    complex one (a complex bound of a real input), and clamp's has no bool one."""
+    dt = _dt.result_type(input, *(b for b in bounds if b is not None))
+    if dt.is_complex or (dt is _dt.bool_ and kernel == "clamp_cpu"):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
 
 
 def _one_tensor_one_number(min: Any, max: Any) -> bool:
@@ -173,6 +182,8 @@ def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Ten
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
         bounded = "clamp" if min is not None and max is not None else "clamp_min" if max is None else "clamp_max"
         no_wide_unsigned_kernel(f"{bounded}_scalar_cpu", input)
+        if dt is _dt.bool_:  # bools clamped by bools: no kernel
+            raise NotImplementedError(f"\"{bounded}_scalar_cpu\" not implemented for 'Bool'")
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     for bound in (min, max):  # a finite float bound beyond the dtype's range is refused
         check_scalar_fits(bound, dt)
@@ -210,7 +221,8 @@ def clamp_min(input: Tensor, min: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, clamp_min, locals(), SAME_INPUT)
-    if isinstance(min, Tensor):
+    if isinstance(min, Tensor):  # maximum's kernel, which names itself for a complex input too
+        _no_bound_kernel("maximum_cpu", input, min)
         return clamp(input, min=min)
     _check_number_bounds("clamp_min", input, _CLAMP_MIN_SIGNATURES, min)
     if min is None:
@@ -236,7 +248,8 @@ def clamp_max(input: Tensor, max: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, clamp_max, locals(), SAME_INPUT)
-    if isinstance(max, Tensor):
+    if isinstance(max, Tensor):  # minimum's kernel, which names itself for a complex input too
+        _no_bound_kernel("minimum_cpu", input, max)
         return clamp(input, max=max)
     _check_number_bounds("clamp_max", input, _CLAMP_MAX_SIGNATURES, max)
     if max is None:

@@ -17,10 +17,17 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import bool_arg, check_tensors, float_arg, invalid_combination, tensor_arg
+from ..kernels.arg_types import (
+    bool_arg,
+    check_binary_operands,
+    check_tensors,
+    float_arg,
+    invalid_combination,
+    tensor_arg,
+)
 from ..kernels.dtype_support import no_wide_unsigned_kernel
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
-from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
+from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, out_dtype_first, same, write_out
 
 __all__ = [
     "eq",
@@ -64,17 +71,23 @@ def constant(t: Tensor) -> Tensor:
 
 
 def _compare(
-    name: str, fn: Callable[[Any, Any], Any], ordering: bool = False, tensors_only: bool = False
+    name: str, fn: Callable[[Any, Any], Any], ordering: bool = False, tensors_only: bool = False, alias: str = ""
 ) -> Callable[..., Tensor]:
     """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic).
     `tensors_only`: PyTorch declares both operands Tensor (the logical ops take no Python numbers).
+    `alias`: the public name (`less` for `lt`), which PyTorch's argument errors name; its kernel
+    errors name the op's own kernel.
 
     Outside a `retrograd.compile` recording the kernel runs alone; inside one it runs as a
     primitive, so that a mask made from recorded values is recorded too rather than frozen.
     """
     as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
 
+    public = alias or name
+
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if not tensors_only:  # a Number comes second only: `eq(2, t)` raises, as in PyTorch
+            check_binary_operands(public, input, other, out)
         if out is not None:
             return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
@@ -94,17 +107,22 @@ def _compare(
         except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
             raise numpy_errors.translate(e, [a._data, b._data]) from None
 
-    op.__name__ = op.__qualname__ = name
+    op.__name__ = op.__qualname__ = public
     op.__doc__ = f"Elementwise `{name}` comparison (broadcasting); a bool tensor, no gradient."
     return op
 
 
 eq = _compare("eq", np.equal)
-ne = not_equal = _compare("ne", np.not_equal)
-lt = less = _compare("lt", np.less, ordering=True)
-le = less_equal = _compare("le", np.less_equal, ordering=True)
-gt = greater = _compare("gt", np.greater, ordering=True)
-ge = greater_equal = _compare("ge", np.greater_equal, ordering=True)
+ne = _compare("ne", np.not_equal)
+not_equal = _compare("ne", np.not_equal, alias="not_equal")
+lt = _compare("lt", np.less, ordering=True)
+less = _compare("lt", np.less, ordering=True, alias="less")
+le = _compare("le", np.less_equal, ordering=True)
+less_equal = _compare("le", np.less_equal, ordering=True, alias="less_equal")
+gt = _compare("gt", np.greater, ordering=True)
+greater = _compare("gt", np.greater, ordering=True, alias="greater")
+ge = _compare("ge", np.greater_equal, ordering=True)
+greater_equal = _compare("ge", np.greater_equal, ordering=True, alias="greater_equal")
 logical_and = _compare("logical_and", np.logical_and, tensors_only=True)
 logical_or = _compare("logical_or", np.logical_or, tensors_only=True)
 logical_xor = _compare("logical_xor", np.logical_xor, tensors_only=True)
@@ -159,6 +177,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
 
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        check_binary_operands(name, input, other, out, number_first="plain")
         if out is not None:
             return write_out(out, op, locals(), CAST)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
@@ -200,6 +219,7 @@ def bitwise_not(input: Tensor, *, out: Any = None) -> Tensor:
     if not isinstance(input, Tensor):
         raise not_a_tensor("bitwise_not", input)
     if out is not None:
+        out_dtype_first("bitwise_not", input, out)
         return write_out(out, bitwise_not, locals(), SAME_INPUT)
     if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")

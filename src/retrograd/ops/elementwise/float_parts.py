@@ -19,6 +19,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.dtype_support import complex_result, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
 from ..kernels.out_arg import castable, same, write_out
@@ -84,12 +85,8 @@ def copysign(input: Tensor, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, copysign, locals())
+    check_binary_operands("copysign", input, other)
     no_complex_kernel("copysign_cpu", input, other)
-    if not isinstance(input, Tensor):
-        raise TypeError(
-            f"copysign() received an invalid combination of arguments - got ({type(input).__name__}, "
-            f"{type(other).__name__}), but expected (Tensor input, Tensor other) or (Tensor input, Number other)"
-        )
     if isinstance(other, Tensor):
         return _copysign(*_float_pair(input, other))
     a, _ = _float_pair(input, other)
@@ -137,8 +134,10 @@ def heaviside(input: Tensor, values: Tensor, *, out: Any = None) -> Tensor:
     return _heaviside(input, values)
 
 
+# float16/bfloat16 step to their own neighbours (the usual float32 path would round the step away)
 _nextafter = Primitive(
-    "nextafter", lambda xp, a, b: xp.nextafter(a, b), [lambda g: g, lambda g: g * 0], inputs=("a", "b")
+    "nextafter", lambda xp, a, b: xp.nextafter(a, b), [lambda g: g, lambda g: g * 0], inputs=("a", "b"),
+    half_forward=lambda xp, a, b: xp.nextafter(a, b),
 )
 
 
@@ -198,6 +197,8 @@ def ldexp(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     _require_tensor("ldexp", 2, "other", other)
     if complex_result(input, other) is not None:  # input · 2^other, as PyTorch computes it for complex
         return mul(input, pow(2.0, other))
+    if input.is_floating_point() and other.dtype is _dt.bool_:  # its float kernel takes integer exponents
+        raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
     return _ldexp(*_float_pair(input, other))
 
 

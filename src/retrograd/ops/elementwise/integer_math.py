@@ -17,6 +17,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.operands import as_array, promote
 from ..kernels.out_arg import write_out
 
@@ -114,9 +115,12 @@ def _shift_left_array(a: Any, b: Any) -> Any:
 
 
 def _shift_right_array(a: Any, b: Any) -> Any:
+    # a shift past the width keeps only the sign: -1 or 0 for signed dtypes, 0 for unsigned ones
     bits = a.dtype.itemsize * 8
     a, b = np.broadcast_arrays(a, b)
     bad = (b < 0) | (b >= bits)
+    if a.dtype.kind == "u":
+        return np.where(bad, a.dtype.type(0), np.right_shift(a, np.where(bad, 0, b).astype(a.dtype)))
     safe = np.where(bad, bits - 1, b).astype(a.dtype)
     return np.right_shift(a, safe)
 
@@ -136,6 +140,7 @@ def bitwise_left_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.bitwise_left_shift(retrograd.tensor([1, 3, -2]), 2)
         tensor([ 4, 12, -8])
     """
+    check_binary_operands("bitwise_left_shift", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, bitwise_left_shift, locals())
     a, b = _integer_operands("lshift", input, other)
@@ -157,6 +162,7 @@ def bitwise_right_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.bitwise_right_shift(retrograd.tensor([16, 7, -16]), retrograd.tensor([2, 1, 2]))
         tensor([ 4,  3, -4])
     """
+    check_binary_operands("bitwise_right_shift", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, bitwise_right_shift, locals())
     a, b = _integer_operands("rshift", input, other)

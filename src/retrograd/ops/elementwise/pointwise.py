@@ -24,7 +24,7 @@ from ...tensor import Tensor
 from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
-from ..kernels.out_arg import SAME_INPUT, same, write_out
+from ..kernels.out_arg import CAST, SAME_INPUT, out_dtype_first, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array, rounded_once, tanh_array
 from .clamp_where import gated, where
 
@@ -137,13 +137,22 @@ def _conjugated(rule: Callable | None) -> Callable | None:
 
 
 def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
-                      refuse: Callable[[Tensor], None] | None = None) -> Callable[..., Tensor]:
+                      refuse: Callable[[Tensor], None] | None = None,
+                      refuse_first: Callable[[Tensor], None] | None = None,
+                      real_of_complex: bool = False) -> Callable[..., Tensor]:
     """A pointwise op that keeps its input's dtype (rounding, abs, sign); `refuse` raises PyTorch's
-    error for the dtypes it has no kernel for."""
+    error for the dtypes it has no kernel for, after `out=`'s dtype check (`refuse_first`: the part
+    of it that comes before, checked as PyTorch sets the op up). `real_of_complex` (abs): a complex
+    input gives its real dtype, which `out=` may take in any dtype it casts to."""
     prim = Primitive(name, forward, [derivative])
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
+            if refuse_first is not None:
+                refuse_first(tensor_of(input))
+            if real_of_complex and isinstance(input, Tensor) and input.is_complex():
+                return write_out(out, op, locals(), CAST)
+            out_dtype_first(name, input, out)
             return write_out(out, op, locals(), SAME_INPUT)
         x = tensor_of(input)
         if refuse is not None:
@@ -286,10 +295,15 @@ def _no_gradient(g: Tensor) -> Tensor:
 def _integral_rounding(name: str) -> Callable[[Tensor], None]:
     """floor, ceil, trunc: no complex or bool kernel in PyTorch (integers are returned as they are)."""
     def refuse(x: Tensor) -> None:
-        no_complex(NotImplementedError, f"{name} is not supported for complex inputs", x)
+        _no_complex_rounding(name)(x)
         no_bool_kernel(f"{name}_vml_cpu", x)
 
     return refuse
+
+
+def _no_complex_rounding(name: str) -> Callable[[Tensor], None]:
+    """floor, ceil, trunc's refusal of complex inputs, made before `out=`'s dtype is checked."""
+    return lambda x: no_complex(NotImplementedError, f"{name} is not supported for complex inputs", x)
 
 
 def _floats_only(x: Tensor) -> None:
@@ -303,16 +317,16 @@ def _real_sign(x: Tensor) -> None:
 
 
 floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
-                          _integral_rounding("floor"))
+                          _integral_rounding("floor"), _no_complex_rounding("floor"))
 ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
-                         _integral_rounding("ceil"))
+                         _integral_rounding("ceil"), _no_complex_rounding("ceil"))
 trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
-                          _integral_rounding("trunc"))
+                          _integral_rounding("trunc"), _no_complex_rounding("trunc"))
 fix = trunc
 frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g, _floats_only)  # a - trunc(a)
-sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient, _real_sign)
+sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient, _real_sign, _real_sign)
 abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a),
-                        lambda x: no_bool_kernel("abs_cpu", x))  # sign a, z/|z|
+                        lambda x: no_bool_kernel("abs_cpu", x), real_of_complex=True)  # sign a, z/|z|
 absolute = abs
 
 
@@ -379,6 +393,7 @@ def round(input: Tensor, *, decimals: int = _DECIMALS_OMITTED, out: Any = None) 
         tensor([ 1.2300, 12.5000])
     """
     if out is not None:
+        out_dtype_first("round", input, out)
         return write_out(out, round, locals(), SAME_INPUT)
     if decimals is _DECIMALS_OMITTED:  # integer tensors pass through unchanged only here
         no_complex_kernel("round_vml_cpu", input)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
+from ...engine.bfloat16 import BF16, converted
+from ...engine.bfloat16 import forward as rounded_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.arg_types import number_arg
+from ..kernels.arg_types import check_binary_operands, number_arg
+from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import as_tensor_of, promote, promote_float
 from ..kernels.out_arg import same, write_out
 
@@ -51,6 +56,25 @@ def _scalar_power(xp: Any, a: Any, exponent: Any) -> Any:
     return a**exponent if form is None else form(xp, a)
 
 
+def _half_scalar_power(xp: Any, a: Any, exponent: Any) -> Any:
+    """float16/bfloat16 aⁿ for a number n, as PyTorch's CPU kernel computes it: n held in the half
+    dtype (`x ** 1.7` raises to 1.7001953125 in float16, 1.703125 in bfloat16), bfloat16 squares,
+    cubes and inverse squares as products rounded at each step, other powers one float32 pow
+    rounded once (bfloat16's √, 1/√ and 1/x: their own kernels, rounded once)."""
+    half = a.dtype
+    if isinstance(exponent, complex) or (half is BF16 and exponent in (0.5, -0.5, -1)):
+        return rounded_once(_scalar_power, xp, (a,), {"exponent": exponent})
+    e = np.float32(converted(np.asarray(exponent, np.float64), half))
+    wide = a.astype(np.float32)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if half is BF16 and e in (2.0, 3.0, -2.0):
+            square = (wide * wide).astype(half).astype(np.float32)
+            result = square if e == 2 else square * wide if e == 3 else 1 / square
+        else:
+            result = wide**e
+    return result.astype(half)
+
+
 def _power(xp: Any, a: Any, b: Any) -> Any:
     return _integer_power(xp, a, b) if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" else a**b
 
@@ -62,6 +86,7 @@ _pow_scalar = Primitive(
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
     node_name="PowBackward0",
     quiet=True,
+    half_forward=lambda xp, a, exponent: _half_scalar_power(xp, a, exponent),
 )
 _pow_tensor = Primitive(
     "pow",
@@ -77,13 +102,22 @@ _pow_tensor = Primitive(
 )
 _rpow = Primitive(
     "pow",
-    lambda xp, b, base: _power(xp, xp.asarray(base, b.dtype), b) if b.dtype.kind in "iu" else base**b,
+    lambda xp, b, base: _power(xp, _integer_base(xp, base, b.dtype), b) if b.dtype.kind in "iu" else base**b,
     [lambda g, out, base: g * (out * _ln(base, out.is_complex()))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
     quiet=True,
     holomorphic=True,
 )
+
+
+def _integer_base(xp: Any, base: int, dt: Any) -> Any:
+    """A number base in the exponent's integer dtype; one out of its range wraps around as PyTorch's
+    cast does (-3 for uint8 is 253, 300 for int8 is 44), where NumPy raises OverflowError."""
+    try:
+        return xp.asarray(base, dt)
+    except OverflowError:
+        return xp.asarray(np.asarray(base).astype(dt))
 
 
 def _ln(x: Any, complex_result: bool) -> Any:
@@ -128,6 +162,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.pow(2, retrograd.tensor([0, 1, 2]))
         tensor([1, 2, 4])
     """
+    check_binary_operands("pow", input, exponent, out, number_first="out", second="exponent")
     if out is not None:
         return write_out(out, pow, locals())
     if not isinstance(input, Tensor):
@@ -144,6 +179,8 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     dt = _dt.result_type(input, exponent)
     if dt._category < 2 and exponent < 0:  # an integer or bool result (a complex exponent has no sign)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt is _dt.float16:  # its kernel holds the exponent as a float16 (bfloat16's range takes any)
+        check_scalar_fits(exponent, dt)
     return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
 
 
@@ -169,11 +206,18 @@ def float_power(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.float_power(retrograd.tensor([4.0, 9.0]), 0.5).dtype
         retrograd.float64
     """
+    check_binary_operands("float_power", input, exponent, out, number_first="out", second="exponent")
     if out is not None:
         return write_out(out, float_power, locals(), _FLOAT_POWER_OUT)
-    x = as_tensor_of(input, _dt.float64)
-    e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
+    dt = _dt.complex128 if _is_complex(input) or _is_complex(exponent) else _dt.float64
+    x = as_tensor_of(input, dt)
+    e = as_tensor_of(exponent, dt) if isinstance(exponent, Tensor) else exponent
     return pow(x, e)
+
+
+def _is_complex(x: Any) -> bool:
+    """A complex tensor or number: float_power then computes in complex128."""
+    return x.is_complex() if isinstance(x, Tensor) else isinstance(x, (complex, np.complexfloating))
 
 
 def square(input: Tensor, *, out: Any = None) -> Tensor:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_binary_operands
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import promote
 from ..kernels.out_arg import write_out
@@ -59,8 +60,13 @@ _floor_divide = Primitive(
 )
 
 
+def _divides_by_zero(a: Any, b: Any) -> bool:
+    """An integer division with a zero divisor among the elements it computes (an empty result has none)."""
+    return a.dtype.kind in "iu" and a.size > 0 and b.size > 0 and bool((b == 0).any())
+
+
 def _floor_div(xp: Any, a: Any, b: Any) -> Any:
-    if a.dtype.kind in "iu" and (b == 0).any():
+    if _divides_by_zero(a, b):
         raise RuntimeError("ZeroDivisionError")
     return xp.floor_divide(a, b) if a.dtype.kind != "f" else _float_floor_div(xp, a, b)
 
@@ -79,7 +85,7 @@ def _float_floor_div(xp: Any, a: Any, b: Any) -> Any:
 
 def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
     if a.dtype.kind in "iu":
-        if (b == 0).any():
+        if _divides_by_zero(a, b):
             raise RuntimeError("ZeroDivisionError")
         q = xp.floor_divide(a, b)
         return q + ((q < 0) & (q * b != a))
@@ -127,6 +133,7 @@ def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.remainder(retrograd.tensor([5.5, -1.5]), 2)
         tensor([1.5000, 0.5000])
     """
+    check_binary_operands("remainder", input, other, out, number_first="plain")
     if out is not None:
         return write_out(out, remainder, locals())
     a, b = promote(input, other)
@@ -151,6 +158,7 @@ def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.fmod(retrograd.tensor([5.5, -1.5]), 2)
         tensor([ 1.5000, -1.5000])
     """
+    check_binary_operands("fmod", input, other, out)  # no binding takes a Number first
     if out is not None:
         return write_out(out, fmod, locals())
     a, b = promote(input, other)

@@ -15,6 +15,7 @@ from ..kernels import special_math as _k
 from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.out_arg import write_out
+from .binary_math import x_log_half
 from .clamp_where import where
 from .special_functions import _float_pair, gammaln
 
@@ -43,6 +44,7 @@ _xlog1py = Primitive(
     inputs=("a", "b"),
     quiet=True,
     node_name="SpecialXlog1PyBackward0",
+    half_forward=lambda xp, a, b: x_log_half(xp, a, b, xp.log1p),
 )
 _zeta = Primitive(
     "special_zeta",

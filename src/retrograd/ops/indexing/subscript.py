@@ -389,10 +389,16 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
             raise ValueError("Overflow when unpacking long long")
         check_scalar_fits(value, t.dtype, half_rounds=True)
         v = constant(value, t.dtype)
-    elif isinstance(value, (complex, np.complexfloating)):
-        if not t.dtype.is_complex:  # PyTorch's error for a complex number into a real tensor
-            raise overflow_error(t.dtype)
+    elif isinstance(value, (complex, np.complexfloating)) and t.dtype.is_complex:
         v = constant(value, t.dtype)
+    elif isinstance(value, (complex, np.complexfloating)):
+        # PyTorch reads it as a double-precision complex: a bool takes its truth, another real dtype
+        # its real part when the imaginary one is 0 (else the double conversion's error)
+        if t.dtype is _dt.bool_:
+            return _value_tensor(bool(value), t)
+        if value.imag != 0:
+            raise overflow_error(t.dtype if t.dtype._category < 2 or t.dtype is _dt.float32 else _dt.float64)
+        return _value_tensor(float(value.real), t)
     else:
         raise TypeError(f"can't assign a {type_name(value)} to a torch.{t.dtype.legacy_name}")
     shape = v._data.shape

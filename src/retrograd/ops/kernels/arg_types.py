@@ -111,7 +111,9 @@ def is_int(value: Any) -> bool:
 
 
 def dtype_arg(fn: str, name: str, position: int | None, value: Any) -> _dt.dtype:
-    """`value` if it is a dtype; PyTorch's TypeError otherwise."""
+    """`value` if it is a dtype (Python's `float`, `int`, `bool`, `complex` read as PyTorch reads
+    them: float64, int64, bool, complex128); PyTorch's TypeError otherwise."""
+    value = _dt.from_python_type(value)
     if not isinstance(value, _dt.dtype):
         raise _refuse(fn, name, position, f"{package_name()}.dtype", value)
     return value
@@ -136,6 +138,11 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     ):
         return float(value.item())
     raise _refuse(fn, name, position, "float", value)
+
+
+def type_name_of(value: Any) -> str:
+    """The argument's type as PyTorch's argument errors name it (`Tensor`, `int`, `numpy.ndarray`)."""
+    return _type_name(value)
 
 
 def _type_name(value: Any) -> str:
@@ -174,6 +181,29 @@ def invalid_combination(
     return TypeError(
         f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n{listed}"
     )
+
+
+def check_binary_operands(
+    fn: str, input: Any, other: Any, out: Any = None, *, number_first: str = "", second: str = "other"
+) -> None:
+    """PyTorch's TypeError for a binary op's operands that fit none of its bindings.
+
+    Every binary op takes `(Tensor input, Tensor other)` and `(Tensor input, Number other)`; some add
+    a Number first beside a Tensor: `number_first` is "out" where that binding takes `out=` (pow,
+    float_power, xlogy), "plain" where it does not (remainder, the bitwise ops: PyTorch shows why it
+    did not match), and "" where there is none (the comparisons, fmod, copysign: `eq(2, t)` raises).
+    `second` names the second parameter as PyTorch's signature does ("exponent" for pow).
+    """
+    if isinstance(input, Tensor) or (number_first and isinstance(other, Tensor)):
+        return
+    signatures = [f"Tensor input, Tensor {second}, *, Tensor out = None"]
+    if number_first == "out":
+        signatures.append(f"Number self, Tensor {second}, *, Tensor out = None")
+    elif number_first == "plain":  # the reason line continues the signature's own line
+        why = "didn't match because some of the arguments have invalid types"
+        signatures.append(f"Number self, Tensor {second})\n      {why}: (!{_type_name(input)}!, !{_type_name(other)}!")
+    signatures.append(f"Tensor input, Number {second}, *, Tensor out = None")
+    raise invalid_combination(fn, (input, other), tuple(signatures), None if out is None else {"out": out})
 
 
 def check_elements(tensors: Any, argument: int = 0) -> None:

@@ -25,6 +25,7 @@ from ... import dtypes as _dt
 from ..._user_frames import frames_up
 from ...engine import inplace as _inplace
 from ...engine.grad_mode import state
+from ...engine.inplace_cast import check_cast_first
 
 
 class Rule:
@@ -49,6 +50,16 @@ class Rule:
                     dst_c=out.c10_name,
                 )
             )
+
+
+def out_dtype_first(name: str, input: Any, out: Any) -> None:
+    """`out=` of an op keeping its input's dtype (floor, abs, round...) checked before the op runs:
+    PyTorch refuses another dtype ("Found dtype Long but expected Bool") before its kernel's own
+    refusals ("abs_cpu" not implemented for 'Bool')."""
+    from ...tensor import Tensor
+
+    if isinstance(input, Tensor) and isinstance(out, Tensor):
+        SAME_INPUT.check(name, input.dtype, out.dtype)
 
 
 def castable(message: str = "result type {src} can't be cast to the desired output type {dst}", *,
@@ -145,6 +156,8 @@ def write_out(out: Any, fn: Callable[..., Any], args: dict[str, Any], rule: Rule
         args = _dtype_from_out(args, outs[0])
     elif args.get("dtype") is not None:
         rule = SAME  # an explicit dtype must be out's dtype
+    if rule is CAST and "other" in args and "input" in args:  # PyTorch checks a binary op's cast first
+        check_cast_first(outs[0].dtype, name, args["input"], args["other"], args)
     result = _call_without_out(fn, args)
     results = tuple(result) if isinstance(result, tuple) else (result,)
     if isinstance(result, tuple) != isinstance(out, (tuple, list)) or len(results) != len(outs):

@@ -56,6 +56,8 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1, out: Any = None
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {la} and {lb}")
     broadcast_batch(input._data.shape, other._data.shape)
     check_same_dtype(input, other)
+    if input._data.dtype.kind == "b":  # PyTorch's kernel has no bool version (NumPy's raises its own TypeError)
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     return _cross(input, other, dim=d - n)
 
 

@@ -114,7 +114,8 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}() received an invalid combination of arguments - got both 'unbiased' and 'correction'")
     if not (_dt.is_floating(input._data.dtype) or input.is_complex()):
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        what = name if name.endswith("_mean") else "std and var"  # PyTorch's std_mean/var_mean name themselves
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
     c = correction if correction is not None else (0 if unbiased is False else 1)
     dims = reduce_dims(input._data.ndim, dim)
     if count(input._data.shape, dims) - c <= 0:

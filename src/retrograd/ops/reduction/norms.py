@@ -85,13 +85,29 @@ def vector_norm(
     input: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None,
 ) -> Tensor:
     """`(Σ|a|^ord)^(1/ord)` over `dim` (all dims by default); ord may be 0, ±inf or any float."""
-    if dtype is not None and (_dt.is_floating(input._data.dtype) or input.is_complex()):
-        input = input.to(dtype)
     if not (_dt.is_floating(input._data.dtype) or input.is_complex()):
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
         )
+    if dtype is not None:
+        _check_norm_dtype("linalg.vector_norm", input.dtype, dtype)
+        input = input.to(dtype)
     return norm_node(_vector_norm, input, ord, dim, keepdim)
+
+
+def _check_norm_dtype(fn: str, given: _dt.dtype, dtype: _dt.dtype) -> None:
+    """PyTorch's checks of a norm's `dtype`: floating or complex as the input is, and one the
+    input's dtype widens to (float64 input with dtype=float32 is refused)."""
+    if not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {dtype.kind_name}")
+    if given.is_complex != dtype.is_complex:
+        kind = "complex" if given.is_complex else "real"
+        raise RuntimeError(f"{fn}: dtype should be {kind} for {kind} inputs, but got {dtype.kind_name}")
+    if _dt.promote_types(given, dtype) is not dtype:
+        raise RuntimeError(
+            f"{fn}: the dtype of the input ({given.kind_name}) should be convertible without narrowing to the "
+            f"specified dtype ({dtype.kind_name})"
+        )
 
 
 def norm_node(prim: Primitive, input: Tensor, ord: Any, dim: Any, keepdim: bool) -> Tensor:
@@ -218,7 +234,9 @@ def matrix_norm(
     """
     if out is not None:
         return write_out(out, matrix_norm, locals(), norm_dtype("linalg.matrix_norm"), grad="copy")
-    if dtype is not None:
+    # (an integer A keeps its dtype: check_matrix refuses it, as PyTorch does whatever `dtype` says)
+    if dtype is not None and isinstance(A, Tensor) and (_dt.is_floating(A._data.dtype) or A.is_complex()):
+        _check_norm_dtype("linalg.matrix_norm", A.dtype, dtype)
         A = A.to(dtype)
     # the spectral norms need an SVD, which has no float16/bfloat16 kernel; the others are reductions
     spectral = isinstance(ord, str) and ord == "nuc" or ord in (2, -2)
