@@ -1,6 +1,6 @@
 """`retrograd.backends.mkldnn`: oneDNN, which retrograd does not use."""
 
-enabled = True  # as PyTorch reports; nothing reads it
+enabled = True  # as PyTorch reports; an LSTM with projections reads it for its warning
 
 
 def is_available() -> bool:

@@ -288,6 +288,8 @@ class RNNBase(Module):
         if x.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         x, states, weights = scan.under_autocast(self.mode, x, states, self._layer_weights())
+        if self.proj_size > 0:
+            scan.warn_projections_without_onednn(x)
         out, finals = scan.run_layers(
             self.mode, x, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )
@@ -318,6 +320,8 @@ class RNNBase(Module):
             self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,),
                                    "Expected hidden[1] size {}, got {}")
         data, states, weights = scan.under_autocast(self.mode, data, states, self._layer_weights())
+        if self.proj_size > 0:
+            scan.warn_projections_without_onednn(data)
         out, finals = scan.run_layers_packed(
             self.mode, data, sizes, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )
