@@ -124,6 +124,17 @@ def test_lstm_projection_onednn_warning(case):
         assert _projection_warnings(torch, make, dtype) in ([], expected)  # PyTorch's once may be spent
 
 
+def test_lstm_projection_warning_not_for_packed_input():
+    """PyTorch's packed LSTM kernel does not consider oneDNN, so it says nothing."""
+    for t in [rg] if torch is None else [rg, torch]:
+        lstm = t.nn.LSTM(2, 3, proj_size=1)
+        packed = t.nn.utils.rnn.pack_sequence([t.ones(3, 2), t.ones(2, 2)])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lstm(packed)
+        assert [str(w.message) for w in caught] == []
+
+
 def test_lstm_projection_warning_follows_mkldnn_enabled(monkeypatch):
     monkeypatch.setattr(rg.backends.mkldnn, "enabled", False)
     assert _projection_warnings(rg, lambda t: t.nn.LSTM(2, 3, proj_size=1)) == []

@@ -48,7 +48,7 @@ def warn_projections_without_onednn(x: Tensor) -> None:
     PyTorch picks oneDNN for a non-empty CPU input, with `torch.backends.mkldnn.enabled`, that is
     float32, bfloat16 on a CPU with oneDNN's bfloat16 kernels, or float16 outside grad mode on one
     with its float16 kernels; oneDNN has no projections, so PyTorch says so once and runs its own.
-    `x` is the input (or a packed input's data) after autocast.
+    `x` is the input after autocast. (A packed input goes to PyTorch's packed kernel, which does not ask.)
     """
     kind = x.dtype.name
     onednn = kind == "float32" or (kind == "bfloat16" and cpu.onednn_bfloat16()) or (

@@ -320,8 +320,6 @@ class RNNBase(Module):
             self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,),
                                    "Expected hidden[1] size {}, got {}")
         data, states, weights = scan.under_autocast(self.mode, data, states, self._layer_weights())
-        if self.proj_size > 0:
-            scan.warn_projections_without_onednn(data)
         out, finals = scan.run_layers_packed(
             self.mode, data, sizes, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )
