@@ -151,3 +151,59 @@ def test_clip_grad_norm_bitwise_vs_torch():
         results.append([total.numpy()] + [p.grad.numpy() for p in params])
     for ours, theirs in zip(*results):
         assert np.array_equal(ours, theirs)
+
+
+# Layouts whose reduced dims make one contiguous block of memory: PyTorch's TensorIterator moves them
+# first and merges them into one reduce dim of element stride, so its norm kernel takes the last-dim
+# path as for a contiguous copy (`F.cosine_similarity(query.unsqueeze(0), embeddings)` norms an
+# expanded query; a transposed matrix's column norms; a slice's rows).
+NORM_LAYOUTS = {
+    "expanded rows": (lambda lib, x: x[0, :1].expand(5, 37), (1,)),
+    "columns of a transpose": (lambda lib, x: x[0].t(), (0,)),
+    "permuted": (lambda lib, x: x.permute(2, 0, 1), (0,)),
+    "two dims swapped": (lambda lib, x: x.transpose(1, 2), (1, 2)),
+    "sliced rows": (lambda lib, x: x[:, :, :20], (2,)),
+    "every other row": (lambda lib, x: x[:, ::2, :], (2,)),
+    "float64 slice": (lambda lib, x: x.double()[:, :, :36], (2,)),
+}
+
+
+def _layout_norms(lib, name, x):
+    make, dims = NORM_LAYOUTS[name]
+    t = make(lib, lib.from_numpy(x))
+    return [lib.linalg.vector_norm(t, dim=dims).numpy(), t.norm(dim=dims, keepdim=True).numpy()]
+
+
+# each layout's norms, and the same rows laid out contiguously in their memory order
+SAME_ROWS = {
+    "expanded rows": (lambda x: x[0, :1].expand(5, 37), 1, lambda x: x[0, :1].expand(5, 37).contiguous(), 1),
+    "columns of a transpose": (lambda x: x[0].t(), 0, lambda x: x[0], 1),
+    "two dims swapped": (lambda x: x.transpose(1, 2), (1, 2), lambda x: x, (1, 2)),
+    "sliced rows": (lambda x: x[:, :, :20], 2, lambda x: x[:, :, :20].contiguous(), 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_ROWS))
+def test_two_norm_of_a_strided_layout_adds_in_memory_order(name):
+    strided, dims, contiguous, contiguous_dims = SAME_ROWS[name]
+    x = rg.from_numpy(np.random.default_rng(1).standard_normal((6, 40, 37)).astype(np.float32))
+    ours = rg.linalg.vector_norm(strided(x), dim=dims).numpy()
+    assert np.array_equal(ours, rg.linalg.vector_norm(contiguous(x), dim=contiguous_dims).numpy())
+
+
+@pytest.mark.parametrize("name", sorted(NORM_LAYOUTS))
+def test_two_norm_of_a_strided_layout_bitwise_vs_torch(name):
+    torch = _torch()
+    x = np.random.default_rng(2).standard_normal((6, 40, 37)).astype(np.float32)
+    for ours, theirs in zip(_layout_norms(rg, name, x), _layout_norms(torch, name, x)):
+        assert np.array_equal(ours, theirs)
+
+
+def test_cosine_similarity_against_a_broadcast_query_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(4)
+    table = rng.standard_normal((300, 16)).astype(np.float32)
+    query = table[7] / np.linalg.norm(table[7])
+    ours, theirs = (lib.nn.functional.cosine_similarity(lib.from_numpy(query).unsqueeze(0), lib.from_numpy(table))
+                    for lib in (rg, torch))
+    assert np.array_equal(ours.numpy(), theirs.numpy())

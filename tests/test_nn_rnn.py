@@ -96,6 +96,50 @@ def test_lstm_projection_vs_torch(config, with_state):
     _run_vs_torch("LSTM", {"proj_size": 3, **config}, with_state)
 
 
+def _projection_warnings(t, make, dtype="float32"):
+    """The warnings of two forwards of `make(t)` on a (3, 2, 2) input of `dtype`."""
+    layer = make(t).to(getattr(t, dtype))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            layer(t.ones(3, 2, 2, dtype=getattr(t, dtype)))
+    return [str(w.message).split(" (Triggered internally")[0] for w in caught]
+
+
+PROJECTION_CASES = {  # (make the layer, input dtype, whether PyTorch warns that oneDNN has no projections)
+    "float32": (lambda t: t.nn.LSTM(2, 3, proj_size=1), "float32", True),
+    "float64": (lambda t: t.nn.LSTM(2, 3, proj_size=1), "float64", False),
+    "no_projection": (lambda t: t.nn.LSTM(2, 3), "float32", False),
+    "float16_in_grad_mode": (lambda t: t.nn.LSTM(2, 3, proj_size=1), "float16", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROJECTION_CASES))
+def test_lstm_projection_onednn_warning(case):
+    """PyTorch runs a float32 CPU LSTM on oneDNN, which has no projections: it says so, once per process."""
+    make, dtype, warns = PROJECTION_CASES[case]
+    expected = ["LSTM with projections is not supported with oneDNN. Using default implementation."] if warns else []
+    assert _projection_warnings(rg, make, dtype) == expected
+    if torch is not None:
+        assert _projection_warnings(torch, make, dtype) in ([], expected)  # PyTorch's once may be spent
+
+
+def test_lstm_projection_warning_not_for_packed_input():
+    """PyTorch's packed LSTM kernel does not consider oneDNN, so it says nothing."""
+    for t in [rg] if torch is None else [rg, torch]:
+        lstm = t.nn.LSTM(2, 3, proj_size=1)
+        packed = t.nn.utils.rnn.pack_sequence([t.ones(3, 2), t.ones(2, 2)])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lstm(packed)
+        assert [str(w.message) for w in caught] == []
+
+
+def test_lstm_projection_warning_follows_mkldnn_enabled(monkeypatch):
+    monkeypatch.setattr(rg.backends.mkldnn, "enabled", False)
+    assert _projection_warnings(rg, lambda t: t.nn.LSTM(2, 3, proj_size=1)) == []
+
+
 @needs_torch
 @pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
 def test_eval_mode_and_dropout_vs_torch(name):

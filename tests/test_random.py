@@ -581,6 +581,30 @@ ERRORS = [
         "randperm() received an invalid combination of arguments - got (int, generator=int), but expected one of:\n"
         " * (int n, *, ",
     ),
+    (  # a float count (`n * 0.5`) would draw int(2.0) samples; PyTorch's parser refuses it
+        "multinomial_float_count",
+        lambda m: m.multinomial(m.tensor([1.0, 2.0, 3.0]), 2.0),
+        TypeError,
+        "multinomial(): argument 'num_samples' (position 2) must be int, not float",
+    ),
+    (
+        "multinomial_bool_count",
+        lambda m: m.multinomial(m.tensor([1.0, 2.0, 3.0]), True),
+        TypeError,
+        "multinomial(): argument 'num_samples' (position 2) must be int, not bool",
+    ),
+    (
+        "multinomial_int_replacement",
+        lambda m: m.multinomial(m.tensor([1.0, 2.0, 3.0]), 2, 1),
+        TypeError,
+        "multinomial(): argument 'replacement' (position 3) must be bool, not int",
+    ),
+    (
+        "multinomial_list_weights",
+        lambda m: m.multinomial([1.0, 2.0], 1),
+        TypeError,
+        "multinomial(): argument 'input' (position 1) must be Tensor, not list",
+    ),
     (
         "multinomial_zero_samples",
         lambda m: m.multinomial(m.tensor([1.0, 2.0]), 0),
@@ -671,6 +695,11 @@ ERRORS = [
         "Lower bound should be less than or equal to the upper bound",
     ),
 ]
+
+
+def test_multinomial_takes_a_one_element_integer_tensor_count():
+    assert retrograd.multinomial(retrograd.ones(3), retrograd.tensor([2])).shape == (2,)
+    assert retrograd.multinomial(retrograd.ones(3), retrograd.tensor(2)).shape == (2,)
 
 
 @pytest.mark.parametrize("call, exc, message", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])

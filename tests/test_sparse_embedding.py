@@ -396,3 +396,51 @@ def test_sparse_gradient_entries_of_repeated_lookups_match_pytorch(first, second
         g = emb.weight.grad
         grads.append((g._indices().tolist(), g._values().tolist(), g.is_coalesced()))
     assert grads[0] == grads[1]
+
+
+def _duplicates(n=200, rows=13, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, rows, n), (rng.standard_normal((n, 10)) * 10).astype(np.float32)
+
+
+def test_coalesce_adds_duplicates_one_after_another():
+    # 1e8 + 1 rounds back to 1e8 in float32: added in entry order the run gives 1, pairwise 0
+    s = rg.sparse_coo_tensor(rg.tensor([[0, 1, 0, 0, 0]]), rg.tensor([[1e8], [5.0], [1.0], [-1e8], [1.0]]), (2, 1))
+    assert s.coalesce().values().tolist() == [[1.0], [5.0]]
+
+
+def test_coalesce_adds_duplicates_in_the_order_sort_leaves_them():
+    # PyTorch's coalesce sorts the indices with Tensor.sort (unstable past 16 entries) and adds each
+    # run of equal ones in the order the sort left them: a sparse embedding gradient's rows
+    index, values = _duplicates()
+    got = rg.sparse_coo_tensor(rg.from_numpy(index[None]), rg.from_numpy(values), (13, 10)).coalesce()
+    order = rg.from_numpy(index).sort().indices.numpy()
+    expected = {}
+    for j in order:
+        expected[index[j]] = values[j].copy() if index[j] not in expected else expected[index[j]] + values[j]
+    assert got.indices().tolist() == [sorted(expected)]
+    assert np.array_equal(got.values().numpy(), np.stack([expected[k] for k in sorted(expected)]))
+
+
+@needs_torch
+@pytest.mark.parametrize("n", [40, 200, 5000])
+def test_coalesce_of_duplicates_bitwise_vs_torch(n):
+    index, values = _duplicates(n, seed=n)
+    ours, theirs = (lib.sparse_coo_tensor(lib.from_numpy(index[None]), lib.from_numpy(values), (13, 10),
+                                          check_invariants=False).coalesce() for lib in (rg, torch))
+    assert np.array_equal(ours.values().numpy(), theirs.values().numpy())
+    assert np.array_equal(ours.indices().numpy(), theirs.indices().numpy())
+
+
+@needs_torch
+def test_sparse_gradient_of_two_lookups_coalesces_as_torch():
+    index, weights = _duplicates(96, seed=1)
+    grads = []
+    for lib in (rg, torch):
+        lib.manual_seed(0)
+        emb = lib.nn.Embedding(13, 10, sparse=True)
+        context, negatives = lib.from_numpy(index[:16]), lib.from_numpy(index[16:].reshape(16, 5))
+        near, far = lib.from_numpy(weights[:16]), lib.from_numpy(weights[16:].reshape(16, 5, 10))
+        ((emb(context) * near).sum() + (emb(negatives) * far).sum()).backward()
+        grads.append(emb.weight.grad.coalesce().values().numpy())
+    assert np.array_equal(*grads)

@@ -32,6 +32,10 @@ CALLS = {
     ),
     "cholesky": (lambda t: t.cholesky(t.tensor([[2.0, 1.0], [1.0, 3.0]])), "torch.cholesky is deprecated"),
     "qr": (lambda t: t.qr(t.tensor([[2.0, 1.0], [1.0, 3.0]])), "torch.qr is deprecated"),
+    "lstm_projections": (
+        lambda t: t.nn.LSTM(2, 3, proj_size=1)(t.ones(2, 2)),
+        "LSTM with projections is not supported with oneDNN. Using default implementation.",
+    ),
     "stft_return_complex_false": (
         lambda t: t.stft(t.ones(32), 8, window=t.ones(8), return_complex=False),
         "stft with return_complex=False is deprecated",

@@ -49,7 +49,7 @@ from .engine.primitive import Primitive
 from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
 from .ops.creation import empty_like, target_device
-from .ops.kernels.arg_types import invalid_combination
+from .ops.kernels.arg_types import bool_arg, int_arg, invalid_combination, tensor_arg
 from .ops.kernels.guards import size_keyword
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory, dtype_arg
@@ -596,6 +596,7 @@ def multinomial(
         tensor([[1, 0],
                 [1, 2]])
     """
+    _multinomial_args(input, num_samples, replacement)
     if out is not None:
         return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
     if _vmap.active:  # vmap: `randomness=` decides
@@ -613,6 +614,16 @@ def multinomial(
     if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     return _multinomial(input, num_samples, replacement, generator)
+
+
+def _multinomial_args(input: Any, num_samples: Any, replacement: Any) -> None:
+    """PyTorch's parser: a tensor, an int count (an integer tensor of one element too; not a float or a
+    bool, which would draw `int(2.0)` or one sample) and a Python bool."""
+    tensor_arg("multinomial", "input", 1, input)
+    if isinstance(num_samples, Tensor) and num_samples.numel() == 1:
+        num_samples = num_samples.reshape(())
+    int_arg("multinomial", "num_samples", 2, num_samples)
+    bool_arg("multinomial", "replacement", 3, replacement)
 
 
 def _multinomial(input: Tensor, num_samples: int, replacement: bool, generator: Generator | None) -> Tensor:

@@ -129,20 +129,46 @@ def linear_index(indices: Any, sparse_shape: tuple) -> Any:
     return numpy.ravel_multi_index(tuple(indices), sparse_shape) if indices.shape[1] else numpy.zeros(0, numpy.int64)
 
 
-def coalesce(a: SparseCOO) -> SparseCOO:
-    """`a` with its entries sorted by index and duplicates summed (a itself when already so)."""
+def coalesce(a: SparseCOO, order: Any = None) -> SparseCOO:
+    """`a` with its entries sorted by index and duplicates summed (a itself when already so).
+
+    Equal indices are summed one after another in `order` (a permutation that sorts the entries'
+    linear indices; default: the stable one, entry order), as PyTorch's CPU kernel adds them in the
+    order its sort left them.
+    """
     if a.coalesced:
         return a
     sparse_shape = a.shape[: a.sparse_dim]
     flat = linear_index(a.indices, sparse_shape)
-    order = numpy.argsort(flat, kind="stable")
+    if order is None:
+        order = numpy.argsort(flat, kind="stable")
     flat = flat[order]
     starts = numpy.flatnonzero(numpy.r_[True, flat[1:] != flat[:-1]]) if flat.size else flat
     values = a.values[order]
     if flat.size and starts.size != flat.size:
-        values = numpy.add.reduceat(values, starts, axis=0)
+        values = _sum_runs(values, starts)
     indices = numpy.stack(numpy.unravel_index(flat[starts], sparse_shape)) if flat.size else a.indices.copy()
     return SparseCOO(indices.astype(numpy.int64).reshape(a.sparse_dim, -1), values, a.shape, True)
+
+
+def _sum_runs(values: Any, starts: Any) -> Any:
+    """The sum of each run of `values` (runs begin at `starts`), its first value copied and the others
+    added one after another (NumPy's `add.reduceat` along the first axis does not add in that order)."""
+    out = values[starts].copy()
+    lengths = numpy.diff(numpy.r_[starts, values.shape[0]])
+    longest = int(lengths.max())
+    if longest > _STEPPED_RUNS:  # (one step per position would be a long loop of small ones)
+        later = numpy.ones(values.shape[0], bool)
+        later[starts] = False
+        numpy.add.at(out, (numpy.cumsum(~later) - 1)[later], values[later])
+        return out
+    for k in range(1, longest):  # the k-th entry of every run that long, all runs at once
+        runs = numpy.flatnonzero(lengths > k)
+        out[runs] += values[starts[runs] + k]
+    return out
+
+
+_STEPPED_RUNS = 64
 
 
 def to_dense(a: SparseCOO) -> Any:

@@ -29,3 +29,9 @@ def onednn_float16() -> bool:
     """Whether PyTorch's oneDNN has float16 kernels on this CPU (AVX512-FP16: Intel's Sapphire Rapids
     and later), so PyTorch runs float16 convolutions through it, with its checks and messages."""
     return bool(_features().get("AVX512FP16"))
+
+
+def onednn_bfloat16() -> bool:
+    """Whether PyTorch's oneDNN takes bfloat16 on this CPU (AVX512 F, BW, VL and DQ: ideep's
+    `has_bf16_type_support`), so PyTorch picks its oneDNN kernels for bfloat16 inputs."""
+    return bool(_features().get("AVX512_SKX"))

@@ -1,6 +1,7 @@
-"""`retrograd.backends.mkldnn`: oneDNN, which retrograd does not use; its switches are recorded and
-have no effect (PyTorch's values: enabled, not deterministic). `allow_tf32` stays None, as in a PyTorch
-build without Intel GPU support, which warns once when asked to set it."""
+"""`retrograd.backends.mkldnn`: oneDNN, which retrograd does not use. Its switches are recorded
+(PyTorch's values: enabled, not deterministic); only `enabled` has an effect, on whether an LSTM with
+projections warns as PyTorch's oneDNN path does. `allow_tf32` stays None, as in a PyTorch build without
+Intel GPU support, which warns once when asked to set it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-enabled = True  # as PyTorch reports; nothing reads it
+enabled = True  # as PyTorch reports; an LSTM with projections reads it for its warning
 deterministic = False
 allow_tf32: bool | None = None
 fp32_precision = "none"

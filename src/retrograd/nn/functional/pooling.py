@@ -19,6 +19,7 @@ from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import pooling as _pool
 from ...ops.fused import resample as _resample
 from ...tensor import Tensor
+from . import _max_pool1d_checks as _checks1d
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
@@ -62,6 +63,8 @@ def _grid(name: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding:
     if any(d <= 0 for d in dilation):
         raise RuntimeError(f"dilation should be greater than zero, but got {_hw('dilation', dilation)}")
     for k, p, d in zip(kernel, pad, dilation):
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
                                f"kernel_size={k} and dilation={d}")
@@ -83,12 +86,7 @@ def _hw(prefix: str, vals: tuple) -> str:
     return " ".join(f"{prefix}{n}: {v}" for n, v in zip(names, vals))
 
 
-def _out_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
-    """PyTorch's pooling_output_shape: floor or ceil, and no window starting in the right padding."""
-    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
-    if ceil_mode and (out - 1) * s >= n + p:
-        out -= 1
-    return out
+_out_size = _checks1d.output_length  # PyTorch's pooling_output_shape
 
 
 # --- max pooling --------------------------------------------------------------------------------------
@@ -100,6 +98,8 @@ def _max_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, p
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
     _spatial_input(nd, x)
     windows, _ = _grid(name, x, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    if x.dtype.name == "bool" or x.dtype.is_complex:  # PyTorch's kernels take the real dtypes, bool aside
+        raise NotImplementedError(f"\"{name}\" not implemented for '{x.dtype.kind_name}'")
     return _pool.max_pool(x, windows, f"MaxPool{nd}DWithIndicesBackward0", return_indices)
 
 
@@ -127,9 +127,13 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         >>> F.max_pool1d(x, 3, stride=2, padding=1, return_indices=True)
         (tensor([[[3., 5., 5.]]]), tensor([[[1, 3, 3]]]))
     """
+    if return_indices:
+        _checks1d.check_one_int_arguments(kernel_size, stride, padding, dilation)
     if input.dim() not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{list(input.shape)}")
+    if not return_indices:
+        _checks1d.check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
     out = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)) if stride is not None and (
         isinstance(stride, int) or len(stride)) else None, (0, _one(padding)), (1, _one(dilation)), ceil_mode,
         return_indices)

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ... import ops
+from ..._user_frames import warn_once
+from ...backends import cpu, mkldnn
+from ...engine.grad_mode import is_grad_enabled
 from ...ops import autocast_policy
 from ...ops.fused import recurrent, recurrent_gru
 from ...ops.shape.slicing import cat, stack
@@ -37,6 +40,22 @@ def under_autocast(mode: str, x: Tensor, states: State, weights: list) -> tuple[
         return x, states, weights
     x, states = autocast_policy.lower_precision(x, tuple(states))
     return x, states, [tuple(autocast_policy.lower_precision(w) for w in ws) for ws in weights]
+
+
+def warn_projections_without_onednn(x: Tensor) -> None:
+    """PyTorch's one-time warning when its LSTM with `proj_size` would run on oneDNN but cannot.
+
+    PyTorch picks oneDNN for a non-empty CPU input, with `torch.backends.mkldnn.enabled`, that is
+    float32, bfloat16 on a CPU with oneDNN's bfloat16 kernels, or float16 outside grad mode on one
+    with its float16 kernels; oneDNN has no projections, so PyTorch says so once and runs its own.
+    `x` is the input after autocast. (A packed input goes to PyTorch's packed kernel, which does not ask.)
+    """
+    kind = x.dtype.name
+    onednn = kind == "float32" or (kind == "bfloat16" and cpu.onednn_bfloat16()) or (
+        kind == "float16" and not is_grad_enabled() and cpu.onednn_float16())
+    if onednn and mkldnn.enabled and x.device.type == "cpu" and x.numel() != 0:
+        warn_once("lstm: projections without oneDNN",
+                  "LSTM with projections is not supported with oneDNN. Using default implementation.")
 
 
 def project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:

@@ -288,6 +288,8 @@ class RNNBase(Module):
         if x.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         x, states, weights = scan.under_autocast(self.mode, x, states, self._layer_weights())
+        if self.proj_size > 0:
+            scan.warn_projections_without_onednn(x)
         out, finals = scan.run_layers(
             self.mode, x, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )

@@ -1,7 +1,9 @@
 """The 2-norm of contiguous rows in the order of PyTorch's CPU kernel, so it has its bits.
 
-For a float32/float64 2-norm over a tensor's contiguous trailing dims (a whole contiguous tensor
-included: `clip_grad_norm_`'s per-gradient norms), ATen's norm kernel takes its vectorized
+For a float32/float64 2-norm over dims that make one contiguous block of memory (a contiguous
+tensor's trailing dims, a whole contiguous tensor: `clip_grad_norm_`'s per-gradient norms; the kept
+dims may have any strides, an expanded or sliced input's too, as TensorIterator moves the reduced dims
+first and merges them into one of element stride), ATen's norm kernel takes its vectorized
 last-dim path (`binary_kernel_reduce_lastdim`), one thread per row: a 32-byte vector of
 accumulators adds x·x a vector at a time (the product rounded, then the sum: no fused
 multiply-add), the lanes are added in order into the first, then the last `n mod width` squares:
@@ -28,13 +30,14 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 def two_norm_of_rows(a: Any, dims: tuple) -> Any | None:
     """‖a‖₂ over `dims` as PyTorch's CPU kernel rounds it (the kept dims' shape, without keepdim);
     None where this order is not PyTorch's (other layouts, dtypes or dims)."""
-    if type(a) is not np.ndarray or a.dtype not in _FLOATS or not a.flags.c_contiguous or a.size == 0:
+    if type(a) is not np.ndarray or a.dtype not in _FLOATS or a.size == 0:
         return None
-    reduced = sorted(d % a.ndim for d in dims) if a.ndim else []
-    if reduced != list(range(a.ndim - len(reduced), a.ndim)):  # only trailing dims, in memory order
+    reduced = _memory_order(a, dims)
+    if reduced is None:
         return None
-    kept = a.shape[: a.ndim - len(reduced)]
-    rows = a.reshape(-1, a.size // max(1, int(np.prod(kept))))
+    kept_dims = [d for d in range(a.ndim) if d not in reduced]
+    kept = tuple(a.shape[d] for d in kept_dims)
+    rows = a.transpose(kept_dims + reduced).reshape(-1, a.size // max(1, int(np.prod(kept))))
     count, n = rows.shape
     width = _VECTOR_BYTES // a.itemsize
     whole = n - n % width
@@ -50,3 +53,17 @@ def two_norm_of_rows(a: Any, dims: tuple) -> Any | None:
     for j in range(fours, n):
         total = (rows[:, j].astype(np.float64) * rows[:, j] + total).astype(a.dtype)
     return np.sqrt(total).reshape(kept)
+
+
+def _memory_order(a: Any, dims: tuple) -> list[int] | None:
+    """The reduced dims of `a` from slowest to fastest in memory, where they make one block of
+    contiguous elements (the one reduce dim of element stride that PyTorch's last-dim path takes);
+    None where they do not. Dims of size 1 take no part in the layout."""
+    reduced = sorted({d % a.ndim for d in dims}) if a.ndim else []
+    spread = sorted((d for d in reduced if a.shape[d] != 1), key=lambda d: a.strides[d], reverse=True)
+    step = a.itemsize
+    for d in reversed(spread):  # fastest first: each stride is the block below it
+        if a.strides[d] != step:
+            return None
+        step *= a.shape[d]
+    return [d for d in reduced if a.shape[d] == 1] + spread
