@@ -14,6 +14,7 @@ from typing import Any
 
 from ...engine import primitive as _primitive
 from ...engine.grad_mode import no_grad
+from ...tensor import Tensor
 from ._events import message, string_field, varint_field
 
 __all__ = ["graph_def"]
@@ -94,7 +95,8 @@ def _scope(model: Any, owner: str, root: str) -> str:
 
 
 def _tensors(value: Any) -> list:
-    if hasattr(value, "_data"):
+    """The tensors in a (nested) argument or result, in order."""
+    if isinstance(value, Tensor):
         return [value]
     if isinstance(value, (list, tuple)):
         return [t for v in value for t in _tensors(v)]
