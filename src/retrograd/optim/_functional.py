@@ -32,7 +32,7 @@ from ..engine.bfloat16 import BF16, F16, added_number
 from ..engine.numpy_errors import broadcast_mismatch
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
-from ..ops.kernels.fused_multiply_add import half_scaled_sum
+from ..ops.kernels.fused_multiply_add import fma_float64, half_scaled_sum
 from ..tensor import Tensor
 
 
@@ -88,14 +88,15 @@ def _in_float32(update: Any, target: Any, *operands: Any) -> None:
 
 
 _F32 = np.dtype(np.float32)
+_FUSED_DTYPES = (_F32, np.dtype(np.float64))
 _BLOCK = 1 << 14  # elements per pass of `_fused_into`: 128 KiB of float64, which stays in cache
 
 
 def _fusable(target: Any, *operands: Any) -> bool:
-    """Whether `_fused_into` can update `target`: a float32 array (of any layout: PyTorch's kernels
-    fuse a transposed parameter's update too), array operands of its shape."""
+    """Whether `_fused_into` can update `target`: a float32 or float64 array (of any layout: PyTorch's
+    kernels fuse a transposed parameter's update too), array operands of its shape."""
     return (
-        type(target) is np.ndarray and target.dtype == _F32
+        type(target) is np.ndarray and target.dtype in _FUSED_DTYPES
         and all(type(o) is not np.ndarray or o.shape == target.shape for o in operands)
     )
 
@@ -105,8 +106,11 @@ def _fused_into(target: Any, x: Any, y: Any, z: Any) -> None:
 
     For float32 values the product is exact in float64, so the sum taken there and rounded back is
     the fused result (but for a double rounding about once in 2**29). A Python number `y` is held
-    as float32 first, as PyTorch's kernel holds it.
+    as float32 first, as PyTorch's kernel holds it. float64 values: `fma_float64`'s exact pairs.
     """
+    if target.dtype != _F32:
+        target[...] = fma_float64(x, y, z)
+        return
     if not isinstance(y, np.ndarray):
         y = np.float32(y)
     if target.size <= _BLOCK or not target.flags.c_contiguous:  # (a strided target in one pass)
@@ -214,7 +218,7 @@ def lerp_(start: Any, end: Any, weight: Any) -> None:
     diff = end - start
     if _fusable(start, end) and isinstance(weight, (int, float)):  # each branch one fused multiply-add
         return _fused_into(start, diff, weight, start) if weight < 0.5 else _fused_into(
-            start, diff, np.float32(weight) - np.float32(1), end)
+            start, diff, np.float32(weight) - np.float32(1) if start.dtype == _F32 else weight - 1, end)
     if weight < 0.5:
         diff *= weight
         start += diff
