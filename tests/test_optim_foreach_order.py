@@ -160,3 +160,23 @@ def test_foreach_with_differentiable_vs_torch(name: str) -> None:
         except Exception as e:  # noqa: BLE001 - the point is to compare whatever is raised
             outcomes.append((type(e).__name__, str(e)))
     assert outcomes[0] == outcomes[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("foreach", [False, True])
+@pytest.mark.parametrize("lr_dtype", ["float32", "float64"])
+def test_asgd_tensor_lr_eta_vs_torch(foreach: bool, lr_dtype: str) -> None:
+    """A 0-d tensor lr: PyTorch computes the next η with tensor arithmetic in the lr's dtype (float32
+    products and sums for a float32 lr), not in Python floats as for a number lr."""
+    start, grads = _draws(7, 12, seed=9)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start))
+        opt = module.ASGD([p], lr=lib.tensor(0.01, dtype=getattr(lib, lr_dtype)), lambd=0.37, t0=2, foreach=foreach)
+        etas = []
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+            etas.append(opt.state[p]["eta"].item())
+        runs.append((etas, p.detach().numpy().tobytes()))
+    assert runs[0] == runs[1]
