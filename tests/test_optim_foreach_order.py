@@ -180,3 +180,20 @@ def test_asgd_tensor_lr_eta_vs_torch(foreach: bool, lr_dtype: str) -> None:
             etas.append(opt.state[p]["eta"].item())
         runs.append((etas, p.detach().numpy().tobytes()))
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_asgd_foreach_half_rounds_eta_and_mu_to_the_param_dtype_vs_torch(dtype: str) -> None:
+    """PyTorch's multi-tensor ASGD multiplies by the 0-d float32 η and μ tensors with addcmul_, which
+    casts them to a half parameter's dtype first (μ = 1/3 is not 1/3 in bfloat16)."""
+    start, grads = _draws(12, 9, seed=4)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.ASGD([p], lr=0.037, t0=2, weight_decay=0.1, foreach=True)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["ax"])])
+    assert runs[0] == runs[1]

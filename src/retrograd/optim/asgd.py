@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.bfloat16 import added_number
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
 from . import _functional as F
@@ -130,8 +131,10 @@ def _foreach_update(param: Any, grad: Any, ax: Any, *, step: float, group: dict[
     adds, and the next η computed on the 0-d step tensor, in its dtype (float32 by default)."""
     lambd, alpha = group["lambd"], group["alpha"]
     intermediate = F.added_scaled(grad, param, lambd)  # g + λp
-    F.addcmul_(param, intermediate, state["eta"].item(), -1)  # p - (g + λp)·η
-    F.addcmul_(ax, param - ax, state["mu"].item(), 1)  # ax + (p - ax)·μ, also while μ = 1
+    # η and μ are 0-d float32 tensors there, which addcmul_ casts to a half parameter's dtype first
+    eta, mu = (added_number(param, state[name].item()) for name in ("eta", "mu"))
+    F.addcmul_(param, intermediate, eta, -1)  # p - (g + λp)·η
+    F.addcmul_(ax, param - ax, mu, 1)  # ax + (p - ax)·μ, also while μ = 1
     step_dtype = F.operands(True, state["step"])[0].dtype
     state["eta"].fill_(_next_eta(group["lr"], lambd, alpha, step, step_dtype))
     state["mu"].fill_(1 / max(1, step - group["t0"]))
