@@ -197,3 +197,22 @@ def test_asgd_foreach_half_rounds_eta_and_mu_to_the_param_dtype_vs_torch(dtype: 
             opt.step()
         runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["ax"])])
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": 0.9, "centered": True}], ids=["plain", "momentum-centered"])
+def test_rmsprop_foreach_half_rounds_alpha_and_momentum_vs_torch(dtype: str, kwargs: dict) -> None:
+    """PyTorch's multi-tensor RMSprop scales the half moments with `_foreach_mul_`, which rounds alpha
+    (0.99) and momentum to the buffer's dtype first; the single-tensor `mul_` keeps them in float32."""
+    start, grads = _draws(12, 5, seed=6)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.RMSprop([p], lr=0.01, foreach=True, **kwargs)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([opt.state[p][k].float().numpy().tobytes() for k in ("square_avg", "momentum_buffer")
+                     if k in opt.state[p]])
+    assert runs[0] == runs[1]
