@@ -216,3 +216,21 @@ def test_rmsprop_foreach_half_rounds_alpha_and_momentum_vs_torch(dtype: str, kwa
         runs.append([opt.state[p][k].float().numpy().tobytes() for k in ("square_avg", "momentum_buffer")
                      if k in opt.state[p]])
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"weight_decay": 0.1}, {"maximize": True}], ids=["plain", "wd", "maximize"])
+def test_adagrad_foreach_half_numerator_vs_torch(dtype: str, kwargs: dict) -> None:
+    """PyTorch's multi-tensor Adagrad scales the half gradients by -clr into a numerator of their dtype
+    (rounded there) before `_foreach_addcdiv_`; the single-tensor step divides in float32."""
+    start, grads = _draws(12, 6, seed=7)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.Adagrad([p], lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, foreach=True, **kwargs)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append(p.detach().float().numpy().tobytes())
+    assert runs[0] == runs[1]
