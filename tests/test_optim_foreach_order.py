@@ -234,3 +234,22 @@ def test_adagrad_foreach_half_numerator_vs_torch(dtype: str, kwargs: dict) -> No
             opt.step()
         runs.append(p.detach().float().numpy().tobytes())
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("foreach", [False, True])
+def test_adadelta_half_vs_torch(dtype: str, foreach: bool) -> None:
+    """Half Adadelta as PyTorch: rho multiplied in float32 by `mul_` (rounded to the half dtype first by
+    the multi-tensor `_foreach_mul_`), eps added as a half number, not in NumPy's half arithmetic."""
+    start, grads = _draws(12, 6, seed=8)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.Adadelta([p], lr=1.0, rho=0.8, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["square_avg"],
+                                                                   opt.state[p]["acc_delta"])])
+    assert runs[0] == runs[1]
