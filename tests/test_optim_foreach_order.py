@@ -253,3 +253,21 @@ def test_adadelta_half_vs_torch(dtype: str, foreach: bool) -> None:
         runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["square_avg"],
                                                                    opt.state[p]["acc_delta"])])
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("foreach", [False, True])
+def test_radam_half_vs_torch(dtype: str, foreach: bool) -> None:
+    """Half RAdam as PyTorch: beta2, the bias corrections, lr and the rectifier multiply (divide) in
+    float32 as its tensor-by-number kernels do, not rounded to the half dtype by NumPy's arithmetic."""
+    start, grads = _draws(12, 9, seed=10)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.RAdam([p], lr=0.01, betas=(0.9, 0.9), weight_decay=0.1, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
+    assert runs[0] == runs[1]
