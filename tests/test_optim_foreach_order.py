@@ -271,3 +271,20 @@ def test_radam_half_vs_torch(dtype: str, foreach: bool) -> None:
             opt.step()
         runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_nadam_half_single_tensor_vs_torch(dtype: str) -> None:
+    """Half NAdam (one tensor at a time) as PyTorch: beta2 and the bias correction multiply (divide) in
+    float32 as its `mul_`/`div` by a number do, eps added as `add_` adds a half number."""
+    start, grads = _draws(12, 7, seed=11)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.NAdam([p], lr=0.01, momentum_decay=0.005, foreach=False)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
+    assert runs[0] == runs[1]
