@@ -245,18 +245,20 @@ def hyper(value: Any, group: dict[str, Any]) -> Any:
     return squeeze_scalar(value) if group.get("differentiable") else scalar(value)
 
 
-def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> Any:
+def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any], defaults: dict[str, Any]) -> Any:
     """The gradient an update follows: negated with maximize, then weight decay.
 
     L2 weight decay adds weight_decay·param to the gradient; decoupled weight
     decay (AdamW and friends) shrinks param by (1 - lr·weight_decay) instead (with foreach, by
-    PyTorch's `_foreach_mul_`, which rounds the factor to a half parameter's dtype).
+    PyTorch's `_foreach_mul_`, which rounds the factor to a half parameter's dtype). Only an optimizer
+    whose `defaults` name them reads those keys (a group's "weight_decay" is inert for Rprop, as in
+    PyTorch; its "decoupled_weight_decay" for SGD).
     """
     if group["maximize"]:
         grad = -grad
-    weight_decay = hyper(group.get("weight_decay", 0), group)  # Rprop and SparseAdam have none
+    weight_decay = hyper(group["weight_decay"], group) if "weight_decay" in defaults else 0
     if weight_decay != 0:
-        if group.get("decoupled_weight_decay"):
+        if "decoupled_weight_decay" in defaults and group["decoupled_weight_decay"]:
             scale_(param, 1 - lr * weight_decay, bool(group.get("foreach")))
         else:
             grad = added_scaled(grad, param, weight_decay)
