@@ -288,3 +288,22 @@ def test_nadam_half_single_tensor_vs_torch(dtype: str) -> None:
             opt.step()
         runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
     assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("foreach", [False, True])
+def test_adadelta_complex_vs_torch(foreach: bool) -> None:
+    """Complex Adadelta: PyTorch's single-tensor step adds -lr·delta to the complex parameter (the
+    complex product rounded before the sum); the multi-tensor step adds to its real view (one fma)."""
+    gen = np.random.default_rng(12)
+    start = (gen.standard_normal(24) + 1j * gen.standard_normal(24)).astype(np.complex64)
+    grads = (gen.standard_normal((6, 24)) + 1j * gen.standard_normal((6, 24))).astype(np.complex64)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start))
+        opt = module.Adadelta([p], lr=0.7, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+        runs.append(p.detach().numpy().tobytes())
+    assert runs[0] == runs[1]
