@@ -81,6 +81,7 @@ def _steps(lib, make):
     lambda lib, ps: lib.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, foreach=True),
     lambda lib, ps: lib.optim.Adam(ps, lr=0.01, amsgrad=True),
     lambda lib, ps: lib.optim.NAdam(ps, lr=0.01, weight_decay=0.1, foreach=False),
+    lambda lib, ps: lib.optim.Adam(ps, lr=0.01, betas=(0.3, 0.9)),  # lerp's weight 0.7: its mirror form
 ])
 def test_float64_optimizer_steps_match_pytorch(make):
     assert _steps(rg, make) == _steps(torch, make)
