@@ -160,3 +160,150 @@ def test_foreach_with_differentiable_vs_torch(name: str) -> None:
         except Exception as e:  # noqa: BLE001 - the point is to compare whatever is raised
             outcomes.append((type(e).__name__, str(e)))
     assert outcomes[0] == outcomes[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("foreach", [False, True])
+@pytest.mark.parametrize("lr_dtype", ["float32", "float64"])
+def test_asgd_tensor_lr_eta_vs_torch(foreach: bool, lr_dtype: str) -> None:
+    """A 0-d tensor lr: PyTorch computes the next η with tensor arithmetic in the lr's dtype (float32
+    products and sums for a float32 lr), not in Python floats as for a number lr."""
+    start, grads = _draws(7, 12, seed=9)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start))
+        opt = module.ASGD([p], lr=lib.tensor(0.01, dtype=getattr(lib, lr_dtype)), lambd=0.37, t0=2, foreach=foreach)
+        etas = []
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+            etas.append(opt.state[p]["eta"].item())
+        runs.append((etas, p.detach().numpy().tobytes()))
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_asgd_foreach_half_rounds_eta_and_mu_to_the_param_dtype_vs_torch(dtype: str) -> None:
+    """PyTorch's multi-tensor ASGD multiplies by the 0-d float32 η and μ tensors with addcmul_, which
+    casts them to a half parameter's dtype first (μ = 1/3 is not 1/3 in bfloat16)."""
+    start, grads = _draws(12, 9, seed=4)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.ASGD([p], lr=0.037, t0=2, weight_decay=0.1, foreach=True)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["ax"])])
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": 0.9, "centered": True}], ids=["plain", "momentum-centered"])
+def test_rmsprop_foreach_half_rounds_alpha_and_momentum_vs_torch(dtype: str, kwargs: dict) -> None:
+    """PyTorch's multi-tensor RMSprop scales the half moments with `_foreach_mul_`, which rounds alpha
+    (0.99) and momentum to the buffer's dtype first; the single-tensor `mul_` keeps them in float32."""
+    start, grads = _draws(12, 5, seed=6)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.RMSprop([p], lr=0.01, foreach=True, **kwargs)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([opt.state[p][k].float().numpy().tobytes() for k in ("square_avg", "momentum_buffer")
+                     if k in opt.state[p]])
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"weight_decay": 0.1}, {"maximize": True}], ids=["plain", "wd", "maximize"])
+def test_adagrad_foreach_half_numerator_vs_torch(dtype: str, kwargs: dict) -> None:
+    """PyTorch's multi-tensor Adagrad scales the half gradients by -clr into a numerator of their dtype
+    (rounded there) before `_foreach_addcdiv_`; the single-tensor step divides in float32."""
+    start, grads = _draws(12, 6, seed=7)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.Adagrad([p], lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, foreach=True, **kwargs)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append(p.detach().float().numpy().tobytes())
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("foreach", [False, True])
+def test_adadelta_half_vs_torch(dtype: str, foreach: bool) -> None:
+    """Half Adadelta as PyTorch: rho multiplied in float32 by `mul_` (rounded to the half dtype first by
+    the multi-tensor `_foreach_mul_`), eps added as a half number, not in NumPy's half arithmetic."""
+    start, grads = _draws(12, 6, seed=8)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.Adadelta([p], lr=1.0, rho=0.8, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["square_avg"],
+                                                                   opt.state[p]["acc_delta"])])
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("foreach", [False, True])
+def test_radam_half_vs_torch(dtype: str, foreach: bool) -> None:
+    """Half RAdam as PyTorch: beta2, the bias corrections, lr and the rectifier multiply (divide) in
+    float32 as its tensor-by-number kernels do, not rounded to the half dtype by NumPy's arithmetic."""
+    start, grads = _draws(12, 9, seed=10)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.RAdam([p], lr=0.01, betas=(0.9, 0.9), weight_decay=0.1, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_nadam_half_single_tensor_vs_torch(dtype: str) -> None:
+    """Half NAdam (one tensor at a time) as PyTorch: beta2 and the bias correction multiply (divide) in
+    float32 as its `mul_`/`div` by a number do, eps added as `add_` adds a half number."""
+    start, grads = _draws(12, 7, seed=11)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start).to(getattr(lib, dtype)))
+        opt = module.NAdam([p], lr=0.01, momentum_decay=0.005, foreach=False)
+        for g in grads:
+            p.grad = lib.tensor(g).to(p.dtype)
+            opt.step()
+        runs.append([t.detach().float().numpy().tobytes() for t in (p, opt.state[p]["exp_avg_sq"])])
+    assert runs[0] == runs[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("foreach", [False, True])
+def test_adadelta_complex_vs_torch(foreach: bool) -> None:
+    """Complex Adadelta: PyTorch's single-tensor step adds -lr·delta to the complex parameter (the
+    complex product rounded before the sum); the multi-tensor step adds to its real view (one fma)."""
+    gen = np.random.default_rng(12)
+    start = (gen.standard_normal(24) + 1j * gen.standard_normal(24)).astype(np.complex64)
+    grads = (gen.standard_normal((6, 24)) + 1j * gen.standard_normal((6, 24))).astype(np.complex64)
+    runs = []
+    for lib, module in ((rg, optim), (torch, torch.optim)):
+        p = lib.nn.Parameter(lib.tensor(start))
+        opt = module.Adadelta([p], lr=0.7, foreach=foreach)
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+        runs.append(p.detach().numpy().tobytes())
+    assert runs[0] == runs[1]

@@ -32,7 +32,7 @@ from ..engine.bfloat16 import BF16, F16, added_number
 from ..engine.numpy_errors import broadcast_mismatch
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
-from ..ops.kernels.fused_multiply_add import half_scaled_sum
+from ..ops.kernels.fused_multiply_add import fma_float64, half_scaled_sum
 from ..tensor import Tensor
 
 
@@ -88,14 +88,15 @@ def _in_float32(update: Any, target: Any, *operands: Any) -> None:
 
 
 _F32 = np.dtype(np.float32)
+_FUSED_DTYPES = (_F32, np.dtype(np.float64))
 _BLOCK = 1 << 14  # elements per pass of `_fused_into`: 128 KiB of float64, which stays in cache
 
 
 def _fusable(target: Any, *operands: Any) -> bool:
-    """Whether `_fused_into` can update `target`: a float32 array (of any layout: PyTorch's kernels
-    fuse a transposed parameter's update too), array operands of its shape."""
+    """Whether `_fused_into` can update `target`: a float32 or float64 array (of any layout: PyTorch's
+    kernels fuse a transposed parameter's update too), array operands of its shape."""
     return (
-        type(target) is np.ndarray and target.dtype == _F32
+        type(target) is np.ndarray and target.dtype in _FUSED_DTYPES
         and all(type(o) is not np.ndarray or o.shape == target.shape for o in operands)
     )
 
@@ -105,8 +106,11 @@ def _fused_into(target: Any, x: Any, y: Any, z: Any) -> None:
 
     For float32 values the product is exact in float64, so the sum taken there and rounded back is
     the fused result (but for a double rounding about once in 2**29). A Python number `y` is held
-    as float32 first, as PyTorch's kernel holds it.
+    as float32 first, as PyTorch's kernel holds it. float64 values: `fma_float64`'s exact pairs.
     """
+    if target.dtype != _F32:
+        target[...] = fma_float64(x, y, z)
+        return
     if not isinstance(y, np.ndarray):
         y = np.float32(y)
     if target.size <= _BLOCK or not target.flags.c_contiguous:  # (a strided target in one pass)
@@ -214,7 +218,7 @@ def lerp_(start: Any, end: Any, weight: Any) -> None:
     diff = end - start
     if _fusable(start, end) and isinstance(weight, (int, float)):  # each branch one fused multiply-add
         return _fused_into(start, diff, weight, start) if weight < 0.5 else _fused_into(
-            start, diff, np.float32(weight) - np.float32(1), end)
+            start, diff, np.float32(weight) - np.float32(1) if start.dtype == _F32 else weight - 1, end)
     if weight < 0.5:
         diff *= weight
         start += diff
@@ -241,18 +245,20 @@ def hyper(value: Any, group: dict[str, Any]) -> Any:
     return squeeze_scalar(value) if group.get("differentiable") else scalar(value)
 
 
-def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> Any:
+def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any], defaults: dict[str, Any]) -> Any:
     """The gradient an update follows: negated with maximize, then weight decay.
 
     L2 weight decay adds weight_decay·param to the gradient; decoupled weight
     decay (AdamW and friends) shrinks param by (1 - lr·weight_decay) instead (with foreach, by
-    PyTorch's `_foreach_mul_`, which rounds the factor to a half parameter's dtype).
+    PyTorch's `_foreach_mul_`, which rounds the factor to a half parameter's dtype). Only an optimizer
+    whose `defaults` name them reads those keys (a group's "weight_decay" is inert for Rprop, as in
+    PyTorch; its "decoupled_weight_decay" for SGD).
     """
     if group["maximize"]:
         grad = -grad
-    weight_decay = hyper(group.get("weight_decay", 0), group)  # Rprop and SparseAdam have none
+    weight_decay = hyper(group["weight_decay"], group) if "weight_decay" in defaults else 0
     if weight_decay != 0:
-        if group.get("decoupled_weight_decay"):
+        if "decoupled_weight_decay" in defaults and group["decoupled_weight_decay"]:
             scale_(param, 1 - lr * weight_decay, bool(group.get("foreach")))
         else:
             grad = added_scaled(grad, param, weight_decay)

@@ -87,7 +87,12 @@ class Adadelta(Optimizer):
 
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
-        adadelta_update(xp, param, grad, *buffers, lr=lr, rho=group["rho"], eps=group["eps"])
+        foreach = bool(group.get("foreach"))
+        # PyTorch's single-tensor step adds to a complex parameter as complex (its real-pair views end
+        # before `param.add_`), whose alpha·delta is a complex product: rounded before the sum
+        complex_sum = not foreach and state["square_avg"].is_complex() and not isinstance(param, Tensor)
+        adadelta_update(xp, param, grad, *buffers, lr=lr, rho=group["rho"], eps=group["eps"], foreach=foreach,
+                        complex_sum=complex_sum)
 
 
 def adadelta_update(
@@ -100,16 +105,27 @@ def adadelta_update(
     lr: Any,
     rho: float,
     eps: float,
+    foreach: bool = False,
+    complex_sum: bool = False,
 ) -> None:
-    """One Adadelta step on one parameter, in place."""
-    square_avg *= rho
+    """One Adadelta step on one parameter, in place (a half parameter's numbers as PyTorch's kernels
+    take them: rho multiplied in float32, or rounded to the half dtype first by the multi-tensor
+    step's `_foreach_mul_` (`foreach`); eps added as a number of the half dtype). `complex_sum`: the
+    arrays are a complex parameter's real pairs, to which PyTorch adds -lr·delta rounded first."""
+    F.scale_(square_avg, rho, foreach)
     F.addcmul_(square_avg, grad, grad, 1 - rho)
-    std = square_avg + eps
+    std = square_avg * 1  # (copies, in the buffers' dtype)
+    F.add_number_(std, eps)
     std = xp.sqrt(std, out=std)
-    delta = acc_delta + eps
+    delta = acc_delta * 1
+    F.add_number_(delta, eps)
     delta = xp.sqrt(delta, out=delta)
     delta /= std
     delta *= grad
-    acc_delta *= rho
+    F.scale_(acc_delta, rho, foreach)
     F.addcmul_(acc_delta, delta, delta, 1 - rho)
-    F.add_scaled_(param, delta, -lr)
+    if complex_sum:
+        delta *= -lr
+        param += delta
+    else:
+        F.add_scaled_(param, delta, -lr)

@@ -111,7 +111,13 @@ class Adagrad(Optimizer):
 
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
-        adagrad_update(xp, param, grad, *buffers, step=step, lr=lr, lr_decay=group["lr_decay"], eps=group["eps"])
+        # PyTorch's multi-tensor step scales the gradients in place after a weight decay or maximize's
+        # negation (which made them its own), into new tensors otherwise
+        foreach = None
+        if group["foreach"]:
+            foreach = "in_place" if group["weight_decay"] != 0 or group["maximize"] else "new"
+        adagrad_update(xp, param, grad, *buffers, step=step, lr=lr, lr_decay=group["lr_decay"], eps=group["eps"],
+                       foreach=foreach)
 
 
 def adagrad_update(
@@ -124,10 +130,18 @@ def adagrad_update(
     lr: Any,
     lr_decay: float,
     eps: float,
+    foreach: str | None = None,
 ) -> None:
-    """One Adagrad step on one parameter, in place."""
+    """One Adagrad step on one parameter, in place. `foreach` ("new" or "in_place"): as PyTorch's
+    multi-tensor step, which first scales the gradient by -clr (`_foreach_mul`, or `_foreach_mul_`,
+    which rounds clr to a half gradient's dtype) into a numerator rounded to its dtype."""
     clr = lr / (1 + (step - 1) * lr_decay)
     F.addcmul_(state_sum, grad, grad, 1)
     std = xp.sqrt(state_sum)
     std += eps
-    F.addcdiv_(param, grad, std, -clr)
+    if foreach is None:
+        F.addcdiv_(param, grad, std, -clr)
+        return
+    numerator = grad * 1  # (a copy, in the gradient's dtype)
+    F.scale_(numerator, -clr, foreach == "in_place")
+    F.addcdiv_(param, numerator, std, 1)

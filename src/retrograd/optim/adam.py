@@ -185,7 +185,7 @@ class Adam(Optimizer):
         lr = F.hyper(group["lr"], group)
         beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
         param = flat.gather_params(params)
-        grad = F.regularized_grad(param, flat.gather(grads), lr, group)
+        grad = F.regularized_grad(param, flat.gather(grads), lr, group, self.defaults)
         moments = flat.buffers + [None] * (3 - len(flat.buffers))  # no running maximum without amsgrad
         adam_update(F.math_of(True, params[0]), param, grad, *moments, step=step, lr=lr, beta1=beta1, beta2=beta2,
                     eps=group["eps"])

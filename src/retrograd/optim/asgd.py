@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..engine.bfloat16 import added_number
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
 from . import _functional as F
@@ -108,7 +111,7 @@ class ASGD(Optimizer):
         (ax,) = buffers
         lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
         if group["foreach"]:
-            return _foreach_update(param, grad, ax, step=step, lr=F.scalar(lr), group=group, state=state)
+            return _foreach_update(param, grad, ax, step=step, group=group, state=state)
         eta = state["eta"].item()
         param *= 1 - lambd * eta  # decay
         F.add_scaled_(param, grad, -eta)
@@ -118,22 +121,55 @@ class ASGD(Optimizer):
         else:
             ax[...] = param
         # the next step's η and μ, rounded to the state's dtype like PyTorch's copy_ into them
-        state["eta"].fill_(F.scalar(lr) / ((1 + lambd * F.scalar(lr) * step) ** alpha))
+        state["eta"].fill_(_next_eta(group["lr"], lambd, alpha, step))  # (a tensor lr as it is)
         state["mu"].fill_(1 / max(1, step - t0))
 
 
-def _foreach_update(param: Any, grad: Any, ax: Any, *, step: float, lr: float, group: dict[str, Any],
+def _foreach_update(param: Any, grad: Any, ax: Any, *, step: float, group: dict[str, Any],
                     state: dict[str, Any]) -> None:  # fmt: skip
     """One ASGD step in the order of PyTorch's multi-tensor update (arrays): addcmul_s and fused
     adds, and the next η computed on the 0-d step tensor, in its dtype (float32 by default)."""
     lambd, alpha = group["lambd"], group["alpha"]
     intermediate = F.added_scaled(grad, param, lambd)  # g + λp
-    F.addcmul_(param, intermediate, state["eta"].item(), -1)  # p - (g + λp)·η
-    F.addcmul_(ax, param - ax, state["mu"].item(), 1)  # ax + (p - ax)·μ, also while μ = 1
-    # η = lr / (1 + λ·lr·t)^α on the step tensor: its product and sum in the step's dtype, the power
-    # taken in double and rounded to it (as PyTorch's pow by a number does), and the division as
-    # Tensor.__rtruediv__ takes it, (1 / x)·lr
-    real = F.operands(True, state["step"])[0].dtype.type
-    x = real(float(real(lambd * lr) * real(step) + real(1)) ** alpha)
-    state["eta"].fill_(float((real(1) / x) * real(lr)))
+    # η and μ are 0-d float32 tensors there, which addcmul_ casts to a half parameter's dtype first
+    eta, mu = (added_number(param, state[name].item()) for name in ("eta", "mu"))
+    F.addcmul_(param, intermediate, eta, -1)  # p - (g + λp)·η
+    F.addcmul_(ax, param - ax, mu, 1)  # ax + (p - ax)·μ, also while μ = 1
+    step_dtype = F.operands(True, state["step"])[0].dtype
+    state["eta"].fill_(_next_eta(group["lr"], lambd, alpha, step, step_dtype))
     state["mu"].fill_(1 / max(1, step - group["t0"]))
+
+
+def _next_eta(lr: Any, lambd: float, alpha: float, step: float, step_dtype: Any = None) -> float:
+    """η = lr / (1 + λ·lr·t)^α as PyTorch's (non-capturable) ASGD evaluates it.
+
+    With a number lr and t a number (`step_dtype` None: the single-tensor step), all in Python floats.
+    Otherwise on 0-d tensors: the step tensor's (`step_dtype`) and a tensor lr's dtype promoted,
+    each product and sum rounded to it, the power taken in double and rounded to it (as PyTorch's pow
+    by a number does), and the division as Tensor.__rtruediv__ takes a number lr, (1 / x)·lr (a
+    tensor lr divides: lr / x).
+
+    Args:
+        lr: the learning rate, a number or a 0-d Tensor.
+        lambd: the decay term λ.
+        alpha: the power α.
+        step: the step t just taken.
+        step_dtype: the NumPy dtype of the step tensor t (the multi-tensor step), or None.
+
+    Returns:
+        η as a Python float (which the state's copy rounds to its dtype).
+
+    Example:
+        >>> _next_eta(0.01, 1e-4, 0.75, 1.0)
+        0.009999992500006563
+    """
+    lr_dtype = F.operands(True, lr)[0].dtype if isinstance(lr, Tensor) else None
+    if lr_dtype is None and step_dtype is None:
+        return lr / ((1 + lambd * lr * step) ** alpha)
+    real = np.result_type(*[d for d in (lr_dtype, step_dtype) if d is not None]).type
+    if lr_dtype is None:  # a number lr: λ·lr in double, then times the step tensor
+        x = real(float(real(lambd * lr) * real(step) + real(1)) ** alpha)
+        return float((real(1) / x) * real(lr))
+    lr_value = real(lr.item())
+    x = real(float(real(real(lambd) * lr_value) * real(step) + real(1)) ** alpha)
+    return float(lr_value / x)

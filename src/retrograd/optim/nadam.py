@@ -141,15 +141,16 @@ def nadam_update(
     """
     bias_correction2 = 1 - beta2**step
     F.lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= beta2
+    F.scale_(exp_avg_sq, beta2, foreach)  # (a half buffer: PyTorch's mul_ keeps beta2 in float32)
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     if foreach:
         denom = xp.sqrt(exp_avg_sq)
-        denom /= bias_correction2**0.5
+        denom /= bias_correction2**0.5  # (`_foreach_div_` rounds the number to a half buffer's dtype)
     else:
-        denom = exp_avg_sq / bias_correction2
+        denom = exp_avg_sq * 1  # (a copy)
+        F.divide_(denom, bias_correction2)
         denom = xp.sqrt(denom, out=denom)
-    denom += eps
+    F.add_number_(denom, eps)
     mu_product_next = mu_product * mu_next
     F.addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
     F.addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))

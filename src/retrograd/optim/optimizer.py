@@ -364,7 +364,7 @@ class Optimizer:
                 param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
             if not (fast and group.get("fused") and self._fused_update(param, grad, *operands, step=step, lr=lr,
                                                                        group=group)):
-                grad = F.regularized_grad(param, grad, lr, group)
+                grad = F.regularized_grad(param, grad, lr, group, self.defaults)
                 try:
                     self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group,
                                  state=state)

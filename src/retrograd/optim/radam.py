@@ -119,7 +119,7 @@ def radam_update(
     """One RAdam step on one parameter, in place (foreach=True: in the order of PyTorch's
     multi-tensor update, whose roundings differ)."""
     F.lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= beta2
+    F.scale_(exp_avg_sq, beta2, foreach)  # (a half buffer: PyTorch's mul_ keeps beta2 in float32)
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     bias_correction1 = 1 - beta1**step
     bias_correction2 = 1 - beta2**step
@@ -128,16 +128,17 @@ def radam_update(
     if foreach:
         rect = _rectifier(rho_t, rho_inf) if rho_t > 5 else 0.0
         return _foreach_param_step(xp, param, exp_avg, exp_avg_sq, rect, bias_correction1, bias_correction2, lr, eps)
-    update = exp_avg / bias_correction1
-    update *= lr
+    update = exp_avg * 1  # (a copy; the numbers below as PyTorch's kernels take them for half buffers)
+    F.divide_(update, bias_correction1)
+    F.scale_(update, lr)
     if rho_t > 5.0:
         # PyTorch forms the adaptive rate as reciprocal(√v + eps) · √(1-β₂ᵗ) (its scalar / tensor).
         adaptive = xp.sqrt(exp_avg_sq)
-        adaptive += eps
+        F.add_number_(adaptive, eps)
         adaptive = xp.reciprocal(adaptive, out=adaptive)
-        adaptive *= bias_correction2**0.5
+        F.scale_(adaptive, bias_correction2**0.5)
         update *= adaptive
-        update *= _rectifier(rho_t, rho_inf)
+        F.scale_(update, _rectifier(rho_t, rho_inf))
     if isinstance(param, Tensor):  # recorded as PyTorch's `add_(..., alpha=-1.0)` (AddBackward0)
         param.add_(update, alpha=-1.0)
     else:

@@ -103,7 +103,8 @@ class RMSprop(Optimizer):
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         rmsprop_update(
-            xp, param, grad, *buffers, lr=lr, alpha=group["alpha"], eps=group["eps"], momentum=group["momentum"]
+            xp, param, grad, *buffers, lr=lr, alpha=group["alpha"], eps=group["eps"], momentum=group["momentum"],
+            foreach=bool(group.get("foreach")),
         )
 
 
@@ -119,12 +120,15 @@ def rmsprop_update(
     alpha: float,
     eps: float,
     momentum: float,
+    foreach: bool = False,
 ) -> None:
-    """One RMSprop step on one parameter, in place (grad_avg is None unless centered)."""
+    """One RMSprop step on one parameter, in place (grad_avg is None unless centered).
+    `foreach`: as PyTorch's multi-tensor step (`_foreach_mul_` rounds alpha and momentum to a half
+    buffer's dtype)."""
     if isinstance(param, Tensor):
         return _recorded_rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, lr=lr, alpha=alpha,
                                         eps=eps, momentum=momentum)
-    F.scale_(square_avg, alpha)
+    F.scale_(square_avg, alpha, foreach)
     F.addcmul_(square_avg, grad, grad, 1 - alpha)
     if grad_avg is not None:
         F.lerp_(grad_avg, grad, 1 - alpha)
@@ -135,7 +139,7 @@ def rmsprop_update(
         avg = xp.sqrt(square_avg)
     F.add_number_(avg, eps)
     if momentum > 0:
-        F.scale_(momentum_buffer, momentum)
+        F.scale_(momentum_buffer, momentum, foreach)
         F.addcdiv_(momentum_buffer, grad, avg, 1)
         F.add_scaled_(param, momentum_buffer, -lr)
     else:
