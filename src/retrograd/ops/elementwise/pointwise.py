@@ -10,16 +10,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from ... import _op_docs
 from ... import dtypes as _dt
 from ..._type_info import finfo
 from ...backend import namespace
-from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.primitive import Primitive, not_a_tensor
-from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
@@ -27,6 +23,7 @@ from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import CAST, SAME_INPUT, out_dtype_first, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array, rounded_once, tanh_array
 from .clamp_where import gated, where
+from .output_derivatives import sigmoid_backward_array, sigmoid_rule, tanh_backward_array, tanh_rule
 
 __all__ = [
     "exp",
@@ -77,8 +74,6 @@ __all__ = [
 ]
 
 _LN2 = math.log(2.0)
-_FLOAT32 = np.dtype(np.float32)
-_OPMATH_FLOAT32 = (_FLOAT32, np.dtype(np.float16))  # dtypes PyTorch's CPU kernels compute in float32
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -164,70 +159,6 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
     return op
 
 
-# tanh's and sigmoid's derivatives as one primitive each, PyTorch's tanh_backward and
-# sigmoid_backward: one op call instead of three; their own derivatives are recorded as PyTorch
-# records them. Batched under vmap they are elementwise ops too (jacrev's rows are then the bits
-# of a plain backward, as in PyTorch); complex gradients compose tensor ops instead.
-def _times(d: Any, g: Any) -> Any:
-    """d · g, into d's memory when d already has the product's shape (under vmap g may be the larger)."""
-    if d.shape == g.shape or d.shape == np.broadcast_shapes(d.shape, g.shape):
-        d *= g
-        return d
-    return d * g
-
-
-def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    """g (1 - y²) as PyTorch's CPU kernel rounds it: 1 - y·y is one fused multiply-add, and float16
-    is computed in float32 (its opmath type) and rounded once at the end."""
-    if xp is np and y.dtype in _OPMATH_FLOAT32:
-        d = np.asarray(y, dtype=np.float64)  # y·y is exact in float64: 1 - y·y there is the fused result
-        d *= d
-        np.subtract(1.0, d, out=d)
-        return _times(d.astype(_FLOAT32), g).astype(y.dtype, copy=False)
-    return _times(1 - y * y, g)
-
-
-def _sigmoid_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    """(g (1 - y)) y, multiplied in PyTorch's kernel's order (y (1 - y) first changes about a third
-    of the last bits); float16 rounds after each step here, as PyTorch's kernel does."""
-    return _times(_times(1 - y, g), y)
-
-
-_tanh_backward = Primitive(
-    "tanh_backward", _tanh_backward_forward,
-    [lambda gg, y: _tanh_backward(gg, y), lambda gg, g, y: gg * g * (-2 * y)],
-    inputs=("g", "y"), node_name="TanhBackwardBackward0",
-)
-def _sigmoid_backward_half(xp: Any, g: Any, y: Any) -> Any:
-    # float16 steps rounded one by one, as PyTorch's Half kernel; bfloat16 in float32, rounded once
-    if g.dtype is y.dtype and g.dtype == np.float16:
-        return _sigmoid_backward_forward(xp, g, y)
-    return bf16_forward(_sigmoid_backward_forward, xp, (g, y), {})
-
-
-_sigmoid_backward = Primitive(
-    "sigmoid_backward", _sigmoid_backward_forward,
-    [lambda gg, y: _sigmoid_backward(gg, y), lambda gg, g, y: gg * g * (1 - 2 * y)],
-    inputs=("g", "y"), node_name="SigmoidBackwardBackward0", half_forward=_sigmoid_backward_half,
-)
-
-
-def _plain_or_batched(t: Tensor) -> bool:
-    return type(t) is Tensor or (_vmap.is_batched is not None and _vmap.is_batched(t))
-
-
-def _tanh_rule(g: Tensor, out: Tensor) -> Tensor:
-    if _plain_or_batched(g) and _plain_or_batched(out) and out._data.dtype.kind != "c":
-        return _tanh_backward(g, out)
-    return g * (1 - out * out)  # 1 - tanh²a (complex, or a subclass that sees each op)
-
-
-def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
-    if _plain_or_batched(g) and _plain_or_batched(out) and out._data.dtype.kind != "c":
-        return _sigmoid_backward(g, out)
-    return g * (out * (1 - out))  # σ(1-σ)
-
-
 # float32 computed in float64 and rounded once, as accurate as PyTorch's kernels (kernels.special)
 _exp, _exp2, _expm1, _log, _log2, _log10, _log1p = map(
     rounded_once, ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p"))
@@ -254,15 +185,15 @@ atan = _float_unary("atan", lambda xp, a: _arctan(xp, a), lambda g, a: g / (1 + 
 sinh = _float_unary("sinh", lambda xp, a: _sinh(xp, a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: _cosh(xp, a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
-    "tanh", lambda xp, a: tanh_array(xp, a), _tanh_rule,
-    array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
+    "tanh", lambda xp, a: tanh_array(xp, a), tanh_rule,
+    array_rule=lambda xp, g, out: tanh_backward_array(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g * (a * a + 1).rsqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g * (a * a - 1).rsqrt())  # 1/√(a²-1)
 atanh = _float_unary("atanh", lambda xp, a: _arctanh(xp, a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
 sigmoid = _float_unary(
-    "sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule,
-    array_rule=lambda xp, g, out: _sigmoid_backward_forward(xp, g, out),
+    "sigmoid", lambda xp, a: _sigmoid(xp, a), sigmoid_rule,
+    array_rule=lambda xp, g, out: sigmoid_backward_array(xp, g, out),
 )  # σ(1-σ)
 erf = _float_unary(
     "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp()),
