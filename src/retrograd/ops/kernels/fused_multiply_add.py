@@ -62,15 +62,14 @@ def fma_float64(a: Any, b: Any, c: Any) -> Any:
     with np.errstate(over="ignore", invalid="ignore"):
         a, b, c = np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)
         p = a * b
-        plain = p + c
+        s = p + c  # NumPy's twice-rounded result, kept where the exact pairs do not hold
         a_hi, a_lo = _split(a)
         b_hi, b_lo = _split(b)
         e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-        s = p + c
         v = s - p
         t = (p - (s - v)) + (c - v)
         fused = s + (t + e)
-        out = np.where(np.isfinite(fused) & (fused != 0), fused, plain)  # (a zero: plain's sign is IEEE's)
+        out = np.where(np.isfinite(fused) & (fused != 0), fused, s)  # (a zero: s's sign is IEEE's)
     return out if out.ndim else out[()]
 
 
