@@ -411,3 +411,23 @@ def test_add_image_with_boxes_draws_red_outlines_and_labels(tmp_path):
 
 def _png_pixels_equal(a, b):
     return a.shape == b.shape and bool((a == b).all())
+
+
+def test_add_graph_refuses_a_dict_output_unless_not_strict(tmp_path, capsys):
+    class Net(rg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = rg.nn.Linear(2, 2)
+
+        def forward(self, x):
+            return {"logits": self.fc(x)}
+
+    w = SummaryWriter(str(tmp_path))
+    with pytest.raises(RuntimeError, match="Encountering a dict at the output of the tracer"):
+        w.add_graph(Net(), rg.ones(1, 2))
+    assert "Error occurs, No graph saved" in capsys.readouterr().out
+    w.add_graph(Net(), rg.ones(1, 2), use_strict_trace=False)  # as PyTorch: allowed, the dict's tensor is an output
+    w.close()
+    graph = _fields(_events(str(tmp_path))[1][4])
+    names = [dict(_fields(body))[1].decode() for field, body in graph if field == 1]
+    assert names[-1] == "output/output.1"

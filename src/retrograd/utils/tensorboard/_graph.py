@@ -94,6 +94,12 @@ def _scope(model: Any, owner: str, root: str) -> str:
     return scope
 
 
+def _has_dict(value: Any) -> bool:
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, (list, tuple)) and any(_has_dict(v) for v in value)
+
+
 def _tensors(value: Any) -> list:
     """The tensors in a (nested) argument or result, in order."""
     if isinstance(value, Tensor):
@@ -105,9 +111,18 @@ def _tensors(value: Any) -> list:
     return []
 
 
-def graph_def(model: Any, inputs: Any, verbose: bool = False) -> bytes:
+_DICT_OUTPUT = (
+    "Encountering a dict at the output of the tracer might cause the trace to be incorrect, this is only valid if "
+    "the container structure does not change based on the module's inputs. Consider using a constant container "
+    "instead (e.g. for `list`, use a `tuple` instead. for `dict`, use a `NamedTuple` instead). If you absolutely "
+    "need this and know the side effects, pass strict=False to trace() to allow this behavior."
+)
+
+
+def graph_def(model: Any, inputs: Any, verbose: bool = False, strict: bool = True) -> bytes:
     """A GraphDef of one call `model(*inputs)` (run under `no_grad`; a single tensor is one input);
-    `verbose` prints each node as it is recorded."""
+    `verbose` prints each node as it is recorded. `strict` refuses a dict among the outputs, as
+    PyTorch's strict trace does (printing its message and "Error occurs, No graph saved")."""
     args = inputs if isinstance(inputs, (list, tuple)) else (inputs,)
     recorder = _Recorder(type(model).__name__, verbose)
     for t in _tensors(args):
@@ -126,6 +141,10 @@ def graph_def(model: Any, inputs: Any, verbose: bool = False) -> bytes:
         _primitive.tracer = None
         for h in handles:
             h.remove()
+    if strict and _has_dict(out):
+        print(_DICT_OUTPUT)
+        print("Error occurs, No graph saved")
+        raise RuntimeError(_DICT_OUTPUT)
     for k, t in enumerate(_tensors(out), 1):
         source = recorder.producers.get(id(t))
         recorder.nodes.append(

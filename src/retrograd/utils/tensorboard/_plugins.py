@@ -69,12 +69,6 @@ def _check_domains(hparam_dict: dict, metric_dict: dict, domains: Any) -> dict:
     return domains
 
 
-def _plugin_data(field: int, body: bytes) -> bytes:
-    """`HParamsPluginData` (version 0, left out) with one of experiment = 2, session_start_info = 3,
-    session_end_info = 4."""
-    return message(field, body)
-
-
 def hparams(hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: Any = None) -> tuple[bytes, bytes, bytes]:
     """The experiment, session-start and session-end values (`Summary.Value`s) of one run's hyper-parameters.
 
@@ -95,9 +89,11 @@ def hparams(hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: Any = 
         infos += message(4, string_field(1, k) + varint_field(4, kind) + domain)  # Experiment.hparam_infos
         values += message(1, string_field(1, k) + message(2, _value(v)))  # SessionStartInfo.hparams (a map)
     metrics = b"".join(message(5, message(1, string_field(2, k))) for k in metric_dict)  # MetricInfo.name.tag
-    experiment = plugin_value("_hparams_/experiment", "hparams", _plugin_data(2, infos + metrics))
-    start = plugin_value("_hparams_/session_start_info", "hparams", _plugin_data(3, values))
-    end = plugin_value("_hparams_/session_end_info", "hparams", _plugin_data(4, varint_field(1, 1)))  # STATUS_SUCCESS
+    # each an HParamsPluginData (version 0, left out) with experiment = 2, session_start_info = 3 or
+    # session_end_info = 4 (status SUCCESS = 1)
+    experiment = plugin_value("_hparams_/experiment", "hparams", message(2, infos + metrics))
+    start = plugin_value("_hparams_/session_start_info", "hparams", message(3, values))
+    end = plugin_value("_hparams_/session_end_info", "hparams", message(4, varint_field(1, 1)))
     return experiment, start, end
 
 

@@ -385,7 +385,8 @@ class SummaryWriter:
             model (nn.Module): the model.
             input_to_model (Tensor or tuple of Tensor): its input(s).
             verbose (bool): print each recorded node: its name, operator, inputs and shapes (default False).
-            use_strict_trace (bool): PyTorch's TorchScript option; only True is meaningful here (default True).
+            use_strict_trace (bool): refuse a dict among the model's outputs (RuntimeError after PyTorch's
+                printed message), as PyTorch's strict trace does (default True).
 
         Returns:
             None
@@ -398,9 +399,7 @@ class SummaryWriter:
             >>> with SummaryWriter(tempfile.mkdtemp()) as w:
             ...     w.add_graph(nn.Sequential(nn.Linear(3, 2), nn.ReLU()), retrograd.randn(4, 3))
         """
-        if not use_strict_trace:
-            raise NotImplementedError("SummaryWriter.add_graph: use_strict_trace=False (a TorchScript option)")
-        graph = _graph.graph_def(model, () if input_to_model is None else input_to_model, verbose)
+        graph = _graph.graph_def(model, () if input_to_model is None else input_to_model, verbose, use_strict_trace)
         # PyTorch's writer adds the graph and then its (here empty) run metadata, tagged "step1"
         files = self._file(self.log_dir)
         files.add(_events.event(time.time(), graph_def=graph))
