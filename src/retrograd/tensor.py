@@ -1754,8 +1754,16 @@ class Tensor(TensorMethods):
             on_cuda = dtype.startswith(("torch.cuda.", "retrograd.cuda."))
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):
+            if not isinstance(dtype, builtins.type):
+                raise TypeError("dtype must be a type, str, or dtype object")
+            carried = getattr(dtype, "dtype", None)  # retrograd.FloatTensor and friends carry theirs
+            if not isinstance(carried, _dt.dtype):  # `x.type(float)`: not a tensor type
+                raise ValueError(f"invalid type: '{dtype.__name__}'")
             on_cuda = getattr(dtype, "is_cuda", False) is True  # `cuda.FloatTensor`, not a CPU one
-            dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs
+            dtype = carried
+        if type(non_blocking) is not builtins.bool:
+            kind = _primitive.type_name(non_blocking)
+            raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not {kind}")
         if on_cuda:
             if cuda_backend() is None:
                 raise RuntimeError(NO_ATEN_CUDA)
@@ -1787,6 +1795,8 @@ class Tensor(TensorMethods):
             >>> x.type_as(retrograd.tensor([0]))
             tensor([1, 0])
         """
+        if not isinstance(other, Tensor):
+            raise _primitive.not_a_tensor("type_as", other, "other")
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:

@@ -16,6 +16,7 @@ for type checkers; `python tools/tensor_methods_stub.py` regenerates it.
 from __future__ import annotations
 
 import functools
+import numbers
 import operator
 import warnings
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _layouts, _op_method, _shared_memory, _storage, _typed_storage
+from ._display_name import package_name
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from ._user_frames import frames_up
 from .backend import device as _device
@@ -1068,6 +1070,7 @@ class TensorMethods:
             tensor([[0, 1, 2],
                     [3, 4, 5]])
         """
+        _ops.kernels.arg_types.tensor_arg("reshape_as", "other", 1, other)
         return _ops.reshape(self, tuple(other.shape))
 
     def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
@@ -1099,6 +1102,8 @@ class TensorMethods:
             >>> retrograd.sparse_coo_tensor([[1]], [5.0], (3,)).to_dense()
             tensor([0., 5., 0.])
         """
+        if dtype is not None:
+            dtype = _ops.kernels.arg_types.dtype_arg("to_dense", "dtype", 1, dtype)
         return _ops.sparse.compressed.to_dense(self, dtype, masked_grad=masked_grad)
 
     def to_sparse(self, sparse_dim: int | None = None, *, layout: Any = None) -> Tensor:
@@ -1116,6 +1121,7 @@ class TensorMethods:
 
     def sparse_mask(self, mask: Tensor) -> Tensor:
         """The entries of this dense tensor at the positions sparse `mask` holds, as a sparse tensor."""
+        _ops.kernels.arg_types.tensor_arg("sparse_mask", "mask", 1, mask)
         return _ops.sparse.layout.sparse_mask(self, mask)
 
     def coalesce(self) -> Tensor:
@@ -1265,6 +1271,9 @@ class TensorMethods:
                     [1., 0.],
                     [0., 1.]])
         """
+        arg_types = _ops.kernels.arg_types
+        fill_value = arg_types.scalar_arg("fill_diagonal_", "fill_value", 1, fill_value)
+        arg_types.bool_arg("fill_diagonal_", "wrap", 2, wrap)
         return _inplace.apply(self, _ops.tensor_only.fill_diagonal, fill_value, wrap)
 
     def apply_(self, callable: Any) -> Tensor:
@@ -1724,6 +1733,9 @@ class TensorMethods:
         """
         if isinstance(device, int):
             raise RuntimeError("Cannot access accelerator device when none is available.")
+        if device is not None and not isinstance(device, (str, _device)):
+            kind = _ops.kernels.arg_types.type_name(device)
+            raise TypeError(f"is_pinned(): argument 'device' (position 1) must be {package_name()}.device, not {kind}")
         if device is not None:
             _device(device)  # PyTorch's error for an unknown device string
         return False
@@ -1755,7 +1767,7 @@ class TensorMethods:
             >>> x.is_set_to(x.view(3)), x.is_set_to(x[:2]), x.is_set_to(x.clone())
             (True, False, False)
         """
-        a, b = self._data, tensor._data
+        a, b = self._data, _ops.kernels.arg_types.tensor_arg("is_set_to", "tensor", 1, tensor)._data
         same_memory = _storage.root_array(a) is _storage.root_array(b)
         return bool(same_memory and a.shape == b.shape and a.strides == b.strides
                     and _storage.storage_offset(a) == _storage.storage_offset(b))  # fmt: skip
@@ -1987,6 +1999,10 @@ class TensorMethods:
             tensor([[1., 2.],
                     [1., 2.]])
         """
+        arg_types = _ops.kernels.arg_types
+        if not isinstance(src, (numbers.Number, np.generic)):  # PyTorch's parser wraps a number as a tensor
+            arg_types.tensor_arg("copy_", "other", 1, src)  # (PyTorch's names and positions for the method)
+        arg_types.bool_arg("copy_", "non_blocking", 2, non_blocking)
         return _inplace.apply(self, _ops.copy, src)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:

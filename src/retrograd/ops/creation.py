@@ -543,9 +543,8 @@ def new_like(
             copy_construct_warning("tensor.new_tensor(sourceTensor)", stacklevel=4)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tensor()'s own copy warning names torch.tensor: said above
-            numbers = isinstance(args[0], (list, tuple, int, float))
-            return tensor(args[0], dtype=dtype if dtype is not None else dt if numbers else None, device=dev,
-                          requires_grad=requires_grad)
+            # this tensor's dtype whatever the data's (an array's or a tensor's too), as PyTorch
+            return tensor(args[0], dtype=dt, device=dev, requires_grad=requires_grad)
     if kind == "full":
         new_shape(args[:1], "new_full")
         return full(args[0], args[1], dtype=dt, device=dev, requires_grad=requires_grad)

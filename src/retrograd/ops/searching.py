@@ -19,7 +19,7 @@ from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.arg_types import bool_arg, int_arg, invalid_combination, tensor_arg
+from .kernels.arg_types import bool_arg, int_arg, invalid_combination, scalar_arg, tensor_arg
 from .kernels.dtype_support import complex_result, no_complex_kernel, no_complex_or_wide_unsigned_kernel
 from .kernels.operands import tensor_of, wrap_existing_dim
 from .kernels.out_arg import Rule, same, write_out
@@ -460,6 +460,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
         return r
     t = tensor_of(input)
     bins = int_arg("histc", "bins", 2, bins)
+    min, max = scalar_arg("histc", "min", 3, min), scalar_arg("histc", "max", 4, max)
     a = t._data
     if not t.dtype.is_floating_point:  # the first kernel on PyTorch's way that refuses the dtype names it
         kernel = "aminmax_cpu" if t.is_complex() else "linspace_cpu" if t.dtype == _dt.bool_ else "histogram_cpu"

@@ -23,7 +23,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.arg_types import bool_arg, int_arg, invalid_combination
+from .kernels.arg_types import bool_arg, int_arg, invalid_combination, keepdim_arg
 from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_sort, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
@@ -435,6 +435,7 @@ def median(
         values=tensor([2., 5.]),
         indices=tensor([2, 1]))
     """
+    keepdim_arg("median", keepdim)
     if out is not None:
         return write_out(
             out,
@@ -477,6 +478,7 @@ def nanmedian(
         >>> retrograd.median(x), retrograd.nanmedian(x)
         (tensor(nan), tensor(2.))
     """
+    keepdim_arg("nanmedian", keepdim)
     if out is not None:
         return write_out(
             out,
@@ -537,6 +539,7 @@ def mode(
         values=tensor([2, 4]),
         indices=tensor([2, 1]))
     """
+    keepdim_arg("mode", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("mode", input)
     if out is not None:

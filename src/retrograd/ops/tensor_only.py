@@ -12,13 +12,17 @@ from .. import _storage
 from ..engine import inplace as _inplace
 from ..tensor import Tensor
 from .copying import fill
+from .kernels.arg_types import ints_arg, is_int
 from .kernels.guards import size_keyword
 
 
 def sum_to_size(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """`input` summed over the dims where `size` has 1 (or lacks a dim), leaving shape `size`."""
     size = size_keyword(sizes, size, "sum_to_size")
-    target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+    if len(size) == 1 and not is_int(size[0]):  # one sequence of sizes (not a tensor, nor a string)
+        target = ints_arg("sum_to_size", "size", 1, size[0])
+    else:
+        target = ints_arg("sum_to_size", "size", 1, size)
     shape = tuple(input.shape)
     lead = len(shape) - len(target)
     if lead < 0 or any(t != 1 and t != s for t, s in zip(target, shape[lead:])):

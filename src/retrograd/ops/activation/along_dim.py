@@ -23,6 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import row_sums
+from ..kernels.arg_types import dtype_arg
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.special import rounded_once
 from .smooth import sigmoid_array
@@ -260,7 +261,7 @@ def log_softmax_kernel(input: Tensor, dim: int) -> Tensor:
 
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype_arg(kernel, "dtype", 3, dtype))
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
     if not _dt.is_floating(input._data.dtype):

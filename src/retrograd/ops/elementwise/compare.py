@@ -23,6 +23,7 @@ from ..kernels.arg_types import (
     check_tensors,
     float_arg,
     invalid_combination,
+    keepdim_arg,
     tensor_arg,
 )
 from ..kernels.dtype_support import no_wide_unsigned_kernel
@@ -370,6 +371,7 @@ def any(
         >>> x.any(dim=1)
         tensor([ True, False])
     """
+    keepdim_arg("any", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("any", (input,), _REDUCE_ALL_SIGNATURES)
     if out is not None:
@@ -417,6 +419,7 @@ def all(
         tensor([[ True],
                 [False]])
     """
+    keepdim_arg("all", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("all", (input,), _REDUCE_ALL_SIGNATURES)
     if out is not None:

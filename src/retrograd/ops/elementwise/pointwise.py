@@ -344,7 +344,8 @@ _logit = Primitive(
 
 
 def _clip_eps(xp: Any, a: Any, eps: float | None) -> Any:
-    return a if eps is None else xp.clip(a, eps, 1 - eps)
+    # PyTorch's `a < eps ? eps : (a > 1 - eps ? 1 - eps : a)`, which differs from a clip when eps > 0.5
+    return a if eps is None else xp.where(a < eps, eps, xp.where(a > 1 - eps, 1 - eps, a))
 
 
 def _logit_grad(g: Tensor, a: Tensor, eps: float | None) -> Tensor:

@@ -7,6 +7,7 @@ there, (value·t1)/t2 + input is not.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.arg_types import scalar_arg
+from ..kernels.arg_types import check_tensors, invalid_combination, scalar_arg
 from ..kernels.deprecated_overloads import hide_scalars_first
 from ..kernels.deprecated_overloads import value_first as _value_first
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
@@ -122,6 +123,7 @@ def addcmul(
         tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None, value)
     if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
         value = scalar_arg("addcmul", "value", None, value)
+    check_tensors("addcmul", input=input, tensor1=tensor1, tensor2=tensor2)
     if out is not None:
         return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -159,6 +161,7 @@ def addcdiv(
         tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None, value)
     if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
         value = scalar_arg("addcdiv", "value", None, value)
+    check_tensors("addcdiv", input=input, tensor1=tensor1, tensor2=tensor2)
     if out is not None:
         return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -169,6 +172,12 @@ def addcdiv(
 
 hide_scalars_first(addcmul)
 hide_scalars_first(addcdiv)
+
+
+_LERP_SIGNATURES = (
+    "Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
+    "Tensor input, Tensor end, Number weight, *, Tensor out = None",
+)
 
 
 def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:
@@ -189,6 +198,8 @@ def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:
         >>> retrograd.lerp(retrograd.tensor([0.0, 0.0]), retrograd.tensor([1.0, 1.0]), retrograd.tensor([0.5, 2.0]))
         tensor([0.5000, 2.0000])
     """
+    if not isinstance(end, Tensor) or not isinstance(weight, (Tensor, numbers.Number, np.generic)):
+        raise invalid_combination("lerp", (input, end, weight), _LERP_SIGNATURES)
     if out is not None:
         return write_out(out, lerp, locals())
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])

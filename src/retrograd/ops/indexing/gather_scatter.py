@@ -24,7 +24,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import bool_arg, int_arg, invalid_combination, is_int
+from ..kernels.arg_types import bool_arg, check_tensors, int_arg, invalid_combination, is_int, tensor_arg
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant, refuse_inference_index, wrap_dim, wrap_existing_dim
 from ..kernels.out_arg import SAME, write_out
@@ -103,6 +103,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     """
     if type(dim) is not int:
         dim = int_arg("gather", "dim", 2, dim)
+    if not isinstance(index, Tensor):
+        index = tensor_arg("gather", "index", 3, index)
     if out is not None:
         return write_out(out, gather, locals(), SAME)
     if _vmap.active and (r := batched("along_index", gather, input, dim, index)) is not NOT_BATCHED:
@@ -146,7 +148,7 @@ def scatter(
         >>> retrograd.scatter(retrograd.zeros(3), 0, retrograd.tensor([1]), value=1.0)
         tensor([0., 1., 0.])
     """
-    if type(dim) is not int and not is_int(dim):
+    if (type(dim) is not int and not is_int(dim)) or not isinstance(index, Tensor):
         given = (input, dim, index) + ((src,) if src is not None else ())
         keywords = {k: v for k, v in (("value", value), ("reduce", reduce)) if v is not None}
         raise invalid_combination("scatter", given, _SCATTER_SIGNATURES, keywords)
@@ -263,6 +265,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     """
     if _vmap.active and (r := batched("put", put, input, index, source, accumulate)) is not NOT_BATCHED:
         return r
+    check_tensors("put", input=input, index=index, source=source)
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"put_(): Expected a long tensor for index, but got {k}"))
     _keyed.check_same_dtype(input, source, lambda a, b: (

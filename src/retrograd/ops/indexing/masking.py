@@ -19,7 +19,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors, int_arg
+from ..kernels.arg_types import check_tensors, int_arg, invalid_combination
 from ..kernels.guards import check_scalar_fits, overflow_error, store_scalar
 from ..kernels.operands import constant, on_one_device, recorded, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import same, write_out
@@ -224,6 +224,9 @@ def _is_complex_value(value: Any) -> bool:
     return isinstance(value, (complex, np.complexfloating))
 
 
+_MASKED_FILL_SIGNATURES = ("Tensor input, Tensor mask, Tensor value", "Tensor input, Tensor mask, Number value")
+
+
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`value` where `mask` is True, else `input` (mask and input broadcast together).
 
@@ -246,6 +249,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """
     if _vmap.active and (r := batched("masked_fill", masked_fill, input, mask, value)) is not NOT_BATCHED:
         return r
+    if not isinstance(mask, Tensor):
+        raise invalid_combination("masked_fill", (input, mask, value), _MASKED_FILL_SIGNATURES)
     if mask._data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c10_name}"
@@ -318,6 +323,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
         tensor([[1., 0., 2.],
                 [0., 3., 0.]])
     """
+    check_tensors("masked_scatter", input=input, mask=mask, source=source)
     if mask._data.dtype != np.bool_:
 
         raise RuntimeError(

@@ -110,6 +110,14 @@ def is_int(value: Any) -> bool:
     return isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu"
 
 
+def keepdim_arg(fn: str, keepdim: Any) -> bool:
+    """`keepdim` if it is a Python bool; PyTorch's TypeError otherwise (not 0 or 1, not None, not
+    NumPy's bool), named as for a keyword argument."""
+    if type(keepdim) is not bool:
+        raise _refuse(fn, "keepdim", None, "bool", keepdim)
+    return keepdim
+
+
 def dtype_arg(fn: str, name: str, position: int | None, value: Any) -> _dt.dtype:
     """`value` if it is a dtype (Python's `float`, `int`, `bool`, `complex` read as PyTorch reads
     them: float64, int64, bool, complex128); PyTorch's TypeError otherwise."""

@@ -69,6 +69,7 @@ def addr(
         input, vec1, vec2, beta, alpha = beta_alpha_first(
             "addr", (input, vec1, vec2, *scalars_first), beta, alpha
         )
+    check_tensors("addr", input=input, vec1=vec1, vec2=vec2)
     if out is not None:
         return write_out(out, addr, locals())
     for name, v in (("vec1", vec1), ("vec2", vec2)):
@@ -379,6 +380,7 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
         tensor([[1.],
                 [2.]])
     """
+    check_tensors("lu_solve", input=b, LU_data=LU_data, LU_pivots=LU_pivots)
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE

@@ -192,6 +192,7 @@ def addmm(
         input, mat1, mat2, beta, alpha = beta_alpha_first(
             "addmm", (input, mat1, mat2, *scalars_first), beta, alpha
         )
+    check_tensors("addmm", input=input, mat1=mat1, mat2=mat2)
     if out is not None:
         return write_out(out, addmm, locals(), SAME)
     if autocasting[0]:
@@ -238,6 +239,7 @@ def addmv(
         input, mat, vec, beta, alpha = beta_alpha_first(
             "addmv", (input, mat, vec, *scalars_first), beta, alpha
         )
+    check_tensors("addmv", input=input, mat=mat, vec=vec)
     if out is not None:
         return write_out(out, addmv, locals(), SAME)
     if mat._data.ndim != 2 or vec._data.ndim != 1:

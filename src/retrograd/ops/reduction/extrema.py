@@ -22,7 +22,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import invalid_combination, keepdim_arg
 from ..kernels.dtype_support import no_complex, no_complex_or_wide_unsigned_kernel, no_wide_unsigned_kernel
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
@@ -144,6 +144,7 @@ def max(
         >>> values, indices
         (tensor([5, 7]), tensor([1, 0]))
     """
+    keepdim_arg("max", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("max", input)
     if out is not None:
@@ -192,6 +193,7 @@ def min(
         >>> x.min(dim=0).indices
         tensor([0, 1])
     """
+    keepdim_arg("min", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("min", input)
     if out is not None:
@@ -246,6 +248,7 @@ def amax(
         >>> x.amax((0, 1), keepdim=True)
         tensor([[7]])
     """
+    keepdim_arg("amax", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("amax", input)
     if out is not None:
@@ -290,6 +293,7 @@ def amin(
         >>> retrograd.amin(x, dim=0)
         tensor([1., 0., 2.])
     """
+    keepdim_arg("amin", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("amin", input)
     if out is not None:
@@ -368,6 +372,7 @@ def argmax(
         >>> retrograd.argmax(x, dim=1)
         tensor([1, 0])
     """
+    keepdim_arg("argmax", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("argmax", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -397,6 +402,7 @@ def argmin(
         >>> x.argmin(dim=0, keepdim=True)
         tensor([[0, 1]])
     """
+    keepdim_arg("argmin", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("argmin", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -430,6 +436,7 @@ def aminmax(
         >>> retrograd.aminmax(x, dim=1).max
         tensor([5, 7])
     """
+    keepdim_arg("aminmax", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("aminmax", input)
     if out is not None:

@@ -17,7 +17,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_mean
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import invalid_combination, keepdim_arg
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import write_out
 from .along import count, keep, reduce_dims
@@ -111,6 +111,9 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
     """Resolve PyTorch's overloads (`var(x, unbiased)`, `var(x, dim, unbiased, keepdim)`, `correction=`)."""
     if isinstance(dim, bool):  # var(input, unbiased)
         dim, unbiased = None, dim
+    if unbiased is not None and type(unbiased) is not bool:  # (0 would otherwise read as True)
+        signatures = _MOMENTS_MEAN_SIGNATURES if name.endswith("_mean") else _MOMENT_SIGNATURES
+        raise invalid_combination(name, (input, dim, unbiased), signatures)
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}() received an invalid combination of arguments - got both 'unbiased' and 'correction'")
     if not (_dt.is_floating(input._data.dtype) or input.is_complex()):
@@ -160,6 +163,7 @@ def var(
         >>> x.var(correction=0)
         tensor(1.2500)
     """
+    keepdim_arg("var", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("var", (input,), _MOMENT_SIGNATURES)
     if out is not None:
@@ -202,6 +206,7 @@ def std(
         >>> x.std(correction=0)
         tensor(1.8708)
     """
+    keepdim_arg("std", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("std", (input,), _MOMENT_SIGNATURES)
     if out is not None:
@@ -243,6 +248,7 @@ def var_mean(
         >>> retrograd.var_mean(x, dim=1, correction=0)
         (tensor([0.6667, 8.6667]), tensor([2., 5.]))
     """
+    keepdim_arg("var_mean", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("var_mean", (input,), _MOMENTS_MEAN_SIGNATURES)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -284,6 +290,7 @@ def std_mean(
                 [3.6056]]), tensor([[2.],
                 [5.]]))
     """
+    keepdim_arg("std_mean", keepdim)
     if not isinstance(input, Tensor):
         raise invalid_combination("std_mean", (input,), _MOMENTS_MEAN_SIGNATURES)
     if axis is not None:  # NumPy's name, as PyTorch accepts it

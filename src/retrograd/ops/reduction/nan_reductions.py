@@ -16,6 +16,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.accumulate import wide_sum
+from ..kernels.arg_types import keepdim_arg
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import floating, write_out
 from .along import keep, reduce_dims
@@ -70,6 +71,7 @@ def nansum(
         >>> x.nansum(dim=1)
         tensor([1., 7.])
     """
+    keepdim_arg("nansum", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("nansum", input)
     if out is not None:
@@ -115,6 +117,7 @@ def nanmean(
         >>> x.nanmean(dim=1)
         tensor([1.0000, 3.5000])
     """
+    keepdim_arg("nanmean", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("nanmean", input)
     if out is not None:

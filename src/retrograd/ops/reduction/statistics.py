@@ -22,7 +22,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..elementwise.clamp_where import where
 from ..elementwise.three_operand import lerp
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import invalid_combination, keepdim_arg
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
 from ..kernels.scan import accumulate, complex_logcumsumexp
@@ -257,6 +257,7 @@ def quantile(
     `q` is a number or a 1-D tensor in [0, 1]; a tensor `q` puts its dim first in the result.
     `interpolation` picks between the two nearest ranks: linear, lower, higher, midpoint or nearest.
     """
+    keepdim_arg("quantile", keepdim)
     if out is not None:
         return write_out(out, quantile, locals(), _QUANTILE_OUT, grad="copy")
     _check_quantile_types("quantile", input, q, dim)
@@ -302,6 +303,7 @@ def nanquantile(
         tensor([[1., 4.],
                 [1., 5.]])
     """
+    keepdim_arg("nanquantile", keepdim)
     if out is not None:
         return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
     _check_quantile_types("nanquantile", input, q, dim)

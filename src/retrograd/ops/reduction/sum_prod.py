@@ -19,6 +19,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..creation import zeros_like
 from ..kernels.accumulate import mean_of_sum, wide_sum
+from ..kernels.arg_types import keepdim_arg
 from ..kernels.dtype_support import warn_discarded_imaginary
 from ..kernels.operands import numpy_alias, promote_float, wrap_dim
 from ..kernels.out_arg import ANY, floating, write_out
@@ -105,6 +106,7 @@ def sum(
         tensor([[ 6],
                 [15]])
     """
+    keepdim_arg("sum", keepdim)
     if out is not None:
         return write_out(out, sum, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -151,6 +153,7 @@ def mean(
         >>> retrograd.tensor([1, 2]).mean(dtype=retrograd.float32)
         tensor(1.5000)
     """
+    keepdim_arg("mean", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("mean", input)
     if out is not None:
@@ -254,6 +257,7 @@ def prod(
         >>> x.prod(dim=0)
         tensor([3, 8])
     """
+    keepdim_arg("prod", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("prod", input)
     if out is not None:
@@ -343,6 +347,7 @@ def logsumexp(
         >>> x.logsumexp(0, keepdim=True)
         tensor([[1000., 1000., 1000.]])
     """
+    keepdim_arg("logsumexp", keepdim)
     if out is not None:
         return write_out(
             out,

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...backend.compat import as_strided
 from ...engine.numpy_errors import broadcast_mismatch
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Size, Tensor
 from ..kernels.arg_types import check_elements
 from ..kernels.guards import size_keyword
@@ -172,6 +172,8 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
         tensor([[1, 1, 1],
                 [2, 2, 2]])
     """
+    if not isinstance(other, Tensor):
+        raise not_a_tensor("expand_as", other, "other")  # (a method only: PyTorch counts from `other`)
     return expand(input, other.shape)
 
 

@@ -156,6 +156,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tupl
         dim = numpy_alias("chunk", dim, 0, axis, "axis")
     if type(chunks) is not int:
         chunks = int_arg("chunk", "chunks", 2, chunks)
+    if type(dim) is not int:
+        dim = int_arg("chunk", "dim", 3, dim)
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if input._data.ndim == 0:

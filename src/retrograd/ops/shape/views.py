@@ -21,7 +21,7 @@ from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import ints_arg, invalid_combination
 from ..kernels.guards import size_keyword
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
@@ -330,6 +330,8 @@ def view_as(input: Tensor, other: Tensor) -> Tensor:
         >>> x
         tensor([0, 1, 9, 3])
     """
+    if not isinstance(other, Tensor):
+        raise not_a_tensor("view_as", other, "other")  # (a method only: PyTorch counts from `other`)
     return view(input, other.shape)
 
 
@@ -406,6 +408,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
+    sizes = ints_arg("unflatten", "sizes", 3, sizes)
     if not len(sizes):
         raise RuntimeError("unflatten: sizes must be non-empty")
     try:
