@@ -40,6 +40,7 @@ not call `__torch_function__`.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable, Iterable
 from types import FunctionType, MethodType, TracebackType
@@ -293,7 +294,7 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     if ignored:
         public = _seen_by_modes(func, name not in _READ_AS_DATA.get(where, ()), builtin)
     else:
-        public = _dispatching(func, builtin)
+        public = _dispatching(func, builtin, name not in _READ_IN_PYTHON.get(where, ()))
     # pickle finds a function by its module and name: those of the namespace, where the public face
     # lives (`torch.nn.functional` under the alias, as classes are named)
     public.__qualname__ = name
@@ -303,9 +304,10 @@ def public_function(func: Callable[..., Any], module: str, name: str) -> Callabl
     return public
 
 
-def _dispatching(func: Callable[..., Any], builtin: bool) -> Callable[..., Any]:
+def _dispatching(func: Callable[..., Any], builtin: bool, parsed: bool = True) -> Callable[..., Any]:
     """The public face of `func`: through a mode and the arguments' classes, else `func`; a
-    `BuiltinFunction` for a `builtin` name (handlers are given the face itself as `func`)."""
+    `BuiltinFunction` for a `builtin` name (handlers are given the face itself as `func`). A non-tensor
+    where a `parsed` function declares a tensor is PyTorch's TypeError (`_not_a_tensor`)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if overriding and (STATE.modes or not _known_plain(args, kwargs)) or (args and type(args[0]) not in _PLAIN):
@@ -315,17 +317,73 @@ def _dispatching(func: Callable[..., Any], builtin: bool) -> Callable[..., Any]:
             return func(*args, **kwargs)
         try:
             return func(*args, **kwargs)
-        except (TypeError, AttributeError):
+        except (TypeError, AttributeError) as error:
             # a tensor-like met for the first time past the first argument (`add(t, d)`): the
             # function could not take it, so its class answers (free unless the call raises)
             result = _dispatch(public, args, kwargs)
             if result is _NO_OVERRIDE:
+                wrong = None
+                if parsed and isinstance(error, AttributeError):
+                    wrong = _not_a_tensor(func, args, kwargs, error)
+                if wrong is not None:
+                    raise wrong from None
                 raise
             return result
 
     functools.update_wrapper(call, func)
     public = BuiltinFunction(call) if builtin else call  # (which copies the names and docstring)
     return public
+
+
+def _not_a_tensor(func: Callable[..., Any], args: tuple, kwargs: dict, error: AttributeError) -> TypeError | None:
+    """PyTorch's TypeError for an argument declared a Tensor that is none (`F.gelu(None)`, `F.nll_loss(x, 3)`),
+    from the AttributeError the function met reading it as one; None when the error has another cause.
+
+    PyTorch's argument parser refuses such an argument before its function runs; here the function
+    finds out when it first reads a tensor attribute of it, so the failed lookup names the argument.
+    """
+    if error.name is None or isinstance(error.obj, _tensor):  # (a raised AttributeError, or a tensor's own)
+        return None
+    parameters = list(inspect.signature(func).parameters.values())
+    position = next((i for i, a in enumerate(args) if a is error.obj), None)
+    if position is not None:
+        if position >= len(parameters) or parameters[position].kind not in _POSITIONAL:
+            return None
+        parameter = parameters[position]
+    else:
+        name = next((k for k, v in kwargs.items() if v is error.obj), None)
+        named = [p for p in parameters if p.name == name]
+        if not named:
+            return None
+        parameter = named[0]
+        position = parameters.index(parameter)
+    if "Tensor" not in str(parameter.annotation):  # (a size, a number, a string: not this message)
+        return None
+    kind = type(error.obj)
+    shown = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return TypeError(
+        f"{func.__name__}(): argument '{parameter.name}' (position {position + 1}) must be Tensor, not {shown}"
+    )
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+# The functions PyTorch writes in Python that read a tensor argument themselves, by namespace: a
+# non-tensor there is the AttributeError of that read in PyTorch too (`F.mse_loss(x, None)`: 'NoneType'
+# object has no attribute 'size'), so `_not_a_tensor` leaves theirs as it is.
+_READ_IN_PYTHON = {
+    "": frozenset({
+        "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_tensors", "cartesian_prod", "cdist",
+        "chain_matmul", "einsum", "lu", "meshgrid", "norm", "split", "stft", "istft", "tensordot", "unique",
+        "unique_consecutive", "unravel_index",
+    }),
+    "nn.functional": frozenset({
+        "binary_cross_entropy", "binary_cross_entropy_with_logits", "embedding_bag", "glu", "huber_loss",
+        "instance_norm", "interpolate", "l1_loss", "linear_cross_entropy", "log_softmax", "margin_ranking_loss",
+        "mse_loss", "normalize", "smooth_l1_loss", "softmax", "softmin", "softsign", "tanhshrink",
+        "triplet_margin_with_distance_loss", "upsample", "upsample_bilinear", "upsample_nearest",
+    }),
+}  # fmt: skip
 
 
 def _seen_by_modes(func: Callable[..., Any], parses: bool, builtin: bool) -> Callable[..., Any]:

@@ -144,7 +144,6 @@ def max(
         >>> values, indices
         (tensor([5, 7]), tensor([1, 0]))
     """
-    keepdim_arg("max", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("max", input)
     if out is not None:
@@ -156,6 +155,7 @@ def max(
     if isinstance(dim, Tensor) or other is not None:
         _check_elementwise_form("max", input, dim, other, keepdim)
         return maximum(input, dim if other is None else other)
+    keepdim_arg("max", keepdim)  # (after the elementwise form, whose own check names the overloads)
     if dim is None:
         no_complex_or_wide_unsigned_kernel("max_all", input)
         _check_not_empty("max", input._data.shape, (), False, RuntimeError)
@@ -193,7 +193,6 @@ def min(
         >>> x.min(dim=0).indices
         tensor([0, 1])
     """
-    keepdim_arg("min", keepdim)
     if not isinstance(input, Tensor):
         raise not_a_tensor("min", input)
     if out is not None:
@@ -205,6 +204,7 @@ def min(
     if isinstance(dim, Tensor) or other is not None:
         _check_elementwise_form("min", input, dim, other, keepdim)
         return minimum(input, dim if other is None else other)
+    keepdim_arg("min", keepdim)  # (after the elementwise form, whose own check names the overloads)
     if dim is None:
         no_complex_or_wide_unsigned_kernel("min_all", input)
         _check_not_empty("min", input._data.shape, (), False, RuntimeError)
