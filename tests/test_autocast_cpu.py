@@ -90,7 +90,13 @@ def test_module_programs_give_pytorchs_dtypes(name):
 @pytest.mark.pytorch
 @pytest.mark.parametrize("name", list(EXPECTED_DTYPES))
 def test_module_programs_match_pytorch(name):
-    ours, theirs = _modules_case(rg, name), _modules_case(torch, name)
+    try:
+        theirs = _modules_case(torch, name)
+    except RuntimeError as e:  # oneDNN's bfloat16 LSTM needs AVX-512 (its "primitive descriptor" error)
+        if "could not create a primitive descriptor" not in str(e):
+            raise
+        pytest.skip(f"PyTorch cannot run this program on this CPU: {e}")
+    ours = _modules_case(rg, name)
     for a, b in zip(ours, theirs):
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
         want = b.detach().float().numpy()
