@@ -155,6 +155,8 @@ def tangent_of(t: Tensor) -> Tensor | None:
     tangent = t._fw_grad
     base = t._base
     if tangent is None and base is not None and base._fw_grad is not None:
+        if any(prim.name == "primal_view" for prim, _ in t._view_steps):
+            return None  # unpack_dual's primal, and views of it, are the value without the tangent
         tangent = _view_of(t._view_steps, base._fw_grad)
         carry(t, tangent)
     return tangent
@@ -177,6 +179,8 @@ def _view_of(steps: tuple, tangent: Tensor) -> Tensor:
 def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
     """Set the tangents of `outputs` from those of `inputs` (called by Primitive)."""
     tangents = [tangent_of(t) for t in inputs]
+    if all(t is None for t in tangents):  # views of unpack_dual's primal: their base's tangent is not theirs
+        return
     out = outputs[0]
     if prim.view and len(outputs) == 1 and out._base is not None and not any(tangents[1:]):
         carry(out, _view_of(((prim, attrs),), tangents[0]))  # type: ignore[arg-type]

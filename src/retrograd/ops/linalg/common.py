@@ -245,3 +245,21 @@ def eigenvector_phase_error(op: str) -> RuntimeError:
         f"{op}: The eigenvectors in the complex case are specified up to multiplication by e^{{i phi}}. "
         "The specified loss function depends on this quantity, so it is ill-defined."
     )
+
+
+def svd_arrays(xp: Any, a: Any, **kwargs: Any) -> Any:
+    """`xp.linalg.svd(a, **kwargs)`, refusing a NaN as PyTorch's LAPACK call does.
+
+    LAPACK's gesdd reports a matrix holding NaN as a bad argument, which PyTorch raises as the
+    LinAlgError below (naming the first such matrix of a batch); NumPy's own "SVD did not
+    converge" would otherwise escape. Infinities alone give NaN values in both, no error.
+    """
+    try:
+        return xp.linalg.svd(a, **kwargs)
+    except getattr(xp.linalg, "LinAlgError", ()):
+        bad = xp.isnan(a).any(axis=(-2, -1)).reshape(-1)
+        index = int(bad.argmax()) if bad.size else 0
+        raise LinAlgError(
+            f"linalg.svd: {batch_prefix(index, a.ndim > 2)}The algorithm failed to converge because the input "
+            "matrix contained non-finite values."
+        ) from None

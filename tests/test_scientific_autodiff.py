@@ -1,0 +1,110 @@
+"""Details physics-informed and scientific programs print: PyTorch 2.13's values, checked on both.
+
+- views of `unpack_dual`'s primal carry no tangent (PyTorch's primal is the value alone, so
+  `p.T` or `p.exp()` inside a dual level prints without `tangent=`);
+- running sums start at +0 (`cumsum([-0.])` is `[0.]`), which shows as `0.0000` rather than
+  `-0.0000` in reverse-mode Jacobians of `cumsum` (its backward is a reversed running sum);
+- an SVD of a matrix holding NaN raises PyTorch's LinAlgError, not NumPy's, from every function
+  that takes one (pinv, matrix_rank, svdvals, cond, the 2-norm), naming the batch element.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+LIBS = [rg] + ([torch] if torch is not None else [])
+lib_param = pytest.mark.parametrize("lib", LIBS, ids=lambda m: m.__name__)
+
+
+def _signs(t):
+    return [math.copysign(1.0, v) for v in t.flatten().tolist()]
+
+
+@lib_param
+def test_views_of_an_unpacked_primal_carry_no_tangent(lib):
+    fwAD = lib.autograd.forward_ad
+    w = lib.tensor([3.0, 4.0], requires_grad=True)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(lib.tensor([1.0, 2.0]), lib.ones(2))
+        p, t = fwAD.unpack_dual(d * w)
+        assert t.tolist() == [3.0, 4.0]
+        assert fwAD.unpack_dual(p.view(1, 2).T).tangent is None
+        assert fwAD.unpack_dual(p[0]).tangent is None
+        assert fwAD.unpack_dual(p.exp()).tangent is None
+        assert "tangent" not in repr(p.view(2, 1))
+        # the dual itself keeps its tangent, and so do its views
+        assert fwAD.unpack_dual(d[1:]).tangent.tolist() == [1.0]
+
+
+@lib_param
+def test_cumsum_starts_from_positive_zero(lib):
+    a = lib.tensor([-0.0, -0.0, 1.0, -0.0])
+    assert _signs(a.cumsum(0)) == [1.0, 1.0, 1.0, 1.0]
+    assert _signs(a.double().cumsum(0)) == [1.0, 1.0, 1.0, 1.0]
+    assert _signs(lib.full((2, 3), -0.0).cumsum(1)) == [1.0] * 6
+    assert _signs(a.half().cumsum(0)) == [1.0, 1.0, 1.0, 1.0]
+    assert _signs(lib.logcumsumexp(lib.tensor([-0.0, -0.0], dtype=lib.float64), 0)) == [1.0, 1.0]
+    assert _signs(lib.tensor(-0.0).cumsum(0)) == [-1.0]  # a 0-d input is returned as it is
+    assert _signs(a.cumprod(0)) == [-1.0, 1.0, 1.0, -1.0]
+
+
+@lib_param
+def test_reverse_mode_jacobian_of_cumsum_has_positive_zeros(lib):
+    u = lib.tensor([-0.5, -1.0, -2.0])
+    jac = lib.autograd.functional.jacobian(lambda u: u.cumsum(0) ** 2, u, vectorize=True)
+    assert _signs(jac[0]) == [-1.0, 1.0, 1.0]
+    fwd = lib.autograd.functional.jacobian(lambda u: u.cumsum(0) ** 2, u, vectorize=True, strategy="forward-mode")
+    assert _signs(fwd[0]) == [-1.0, -1.0, -1.0]
+
+
+def _raises_svd_error(lib, fn, prefix=""):
+    with pytest.raises(RuntimeError) as info:
+        fn()
+    assert type(info.value).__name__ == "_LinAlgError"
+    assert str(info.value) == (
+        f"linalg.svd: {prefix}The algorithm failed to converge because the input matrix contained non-finite values."
+    )
+    assert info.value.__suppress_context__ or info.value.__cause__ is None
+
+
+@lib_param
+@pytest.mark.parametrize("name", ["svd", "svdvals", "pinv", "matrix_rank", "norm2", "cond", "torch.svd"])
+def test_svd_of_a_nan_matrix_raises_linalg_error(lib, name):
+    a = lib.tensor([[1.0, float("nan")], [2.0, 3.0]])
+    fns = {
+        "svd": lambda: lib.linalg.svd(a),
+        "svdvals": lambda: lib.linalg.svdvals(a.double()),
+        "pinv": lambda: lib.linalg.pinv(a),
+        "matrix_rank": lambda: lib.linalg.matrix_rank(a),
+        "norm2": lambda: lib.linalg.matrix_norm(a, ord=2),
+        "cond": lambda: lib.linalg.cond(a),
+        "torch.svd": lambda: lib.svd(a),
+    }
+    _raises_svd_error(lib, fns[name])
+
+
+@lib_param
+def test_svd_nan_error_names_the_first_bad_batch_element(lib):
+    a = lib.ones(4, 2, 3)
+    a[2, 1, 1] = float("nan")
+    a[3, 0, 0] = float("nan")
+    _raises_svd_error(lib, lambda: lib.linalg.svdvals(a), "(Batch element 2): ")
+    b = lib.ones(2, 2, 2, 3)
+    b[1, 0, 1, 1] = float("nan")
+    _raises_svd_error(lib, lambda: lib.linalg.svd(b, full_matrices=False), "(Batch element 2): ")
+
+
+@lib_param
+def test_svd_of_an_infinite_matrix_gives_nan_without_error(lib):
+    a = lib.tensor([[float("inf"), 0.0], [0.0, 1.0]])
+    assert all(math.isnan(v) for v in lib.linalg.svdvals(a).tolist())
+    assert lib.linalg.pinv(a).tolist() == [[0.0, 0.0], [0.0, 0.0]]
