@@ -108,3 +108,22 @@ def test_svd_of_an_infinite_matrix_gives_nan_without_error(lib):
     a = lib.tensor([[float("inf"), 0.0], [0.0, 1.0]])
     assert all(math.isnan(v) for v in lib.linalg.svdvals(a).tolist())
     assert lib.linalg.pinv(a).tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
+@lib_param
+def test_jacfwd_of_a_scalar_function_of_a_scalar_ends_in_a_squeeze(lib):
+    # PyTorch's jacfwd splits the columns back into the input's shape; a 0-d input's one column is
+    # squeezed away (SqueezeBackward1, SqueezeBackward2 under vmap) whatever the output's shape
+    w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+
+    def u(x):
+        return (w * x).tanh().sum()
+
+    jacfwd, vmap = lib.func.jacfwd, lib.func.vmap
+    x = lib.tensor(0.3)
+    assert type(jacfwd(u)(x).grad_fn).__name__ == "SqueezeBackward1"
+    assert type(jacfwd(jacfwd(u))(x).grad_fn).__name__ == "SqueezeBackward1"
+    assert type(lib.func.hessian(u)(x).grad_fn).__name__ == "SqueezeBackward1"
+    assert type(vmap(jacfwd(u))(lib.tensor([0.3, 0.5])).grad_fn).__name__ == "SqueezeBackward2"
+    assert type(jacfwd(u)(lib.tensor([0.3])).grad_fn).__name__ == "ViewBackward0"
+    assert jacfwd(lambda x: (w * x).sum())(lib.tensor(0.0)).item() == pytest.approx(1.5)  # Σ w
