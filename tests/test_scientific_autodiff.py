@@ -127,3 +127,21 @@ def test_jacfwd_of_a_scalar_function_of_a_scalar_ends_in_a_squeeze(lib):
     assert type(vmap(jacfwd(u))(lib.tensor([0.3, 0.5])).grad_fn).__name__ == "SqueezeBackward2"
     assert type(jacfwd(u)(lib.tensor([0.3])).grad_fn).__name__ == "ViewBackward0"
     assert jacfwd(lambda x: (w * x).sum())(lib.tensor(0.0)).item() == pytest.approx(1.5)  # Σ w
+
+
+@lib_param
+def test_forward_mode_tangent_of_a_reduction_is_the_reduction_of_the_tangent(lib):
+    # PyTorch's jvp of sum/mean is the same reduction of the input's tangent: a tangent that depends
+    # on a parameter ends in SumBackward*/MeanBackward*
+    fwAD = lib.autograd.forward_ad
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    x = lib.tensor([[1.0, -0.0], [2.0, 3.0]])
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x, lib.tensor([[-0.0, -0.0], [1.0, -0.0]]))
+        names = [
+            type(fwAD.unpack_dual(f(d * w)).tangent.grad_fn).__name__
+            for f in (lambda y: y.sum(), lambda y: y.sum(1), lambda y: y.mean(), lambda y: y.mean(0))
+        ]
+        assert names == ["SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1"]
+        assert _signs(fwAD.unpack_dual(d.sum(1)).tangent) == [1.0, 1.0]  # a sum of -0.0s is +0.0
+        assert fwAD.unpack_dual((d * w).mean(0)).tangent.tolist() == [0.5, 0.0]
