@@ -145,3 +145,32 @@ def test_forward_mode_tangent_of_a_reduction_is_the_reduction_of_the_tangent(lib
         assert names == ["SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1"]
         assert _signs(fwAD.unpack_dual(d.sum(1)).tangent) == [1.0, 1.0]  # a sum of -0.0s is +0.0
         assert fwAD.unpack_dual((d * w).mean(0)).tangent.tolist() == [0.5, 0.0]
+
+
+@lib_param
+def test_forward_mode_tangents_of_products_end_in_an_add(lib):
+    # PyTorch's jvp of mul, mm, addmm, mv, dot and bmm adds one term per input (a zero tensor for an
+    # input without a tangent), so a tangent that depends on a parameter prints grad_fn=<AddBackward0>;
+    # the zero term leaves the bits alone (a -0.0 stays)
+    fwAD = lib.autograd.forward_ad
+    lib.manual_seed(0)
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    W = lib.randn(2, 2, requires_grad=True)
+    b = lib.randn(2, requires_grad=True)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(lib.tensor([1.0, 2.0]), lib.tensor([-0.0, 1.0]))
+        D = d[None].expand(3, 2)
+        calls = [
+            lambda: d * w,
+            lambda: (d * w) * 3.0,
+            lambda: D @ W,
+            lambda: lib.nn.functional.linear(D, W, b),
+            lambda: W @ d,
+            lambda: d.dot(w),
+            lambda: lib.bmm(D[None], W[None]),
+        ]
+        for call in calls:
+            assert type(fwAD.unpack_dual(call()).tangent.grad_fn).__name__ == "AddBackward0"
+        assert _signs(fwAD.unpack_dual(d * w).tangent) == [-1.0, 1.0]
+        assert fwAD.unpack_dual(d * 2).tangent.grad_fn is None
+        assert type(fwAD.unpack_dual((d * w).square()).tangent.grad_fn).__name__ == "MulBackward0"
