@@ -174,3 +174,10 @@ def test_forward_mode_tangents_of_products_end_in_an_add(lib):
         assert _signs(fwAD.unpack_dual(d * w).tangent) == [-1.0, 1.0]
         assert fwAD.unpack_dual(d * 2).tangent.grad_fn is None
         assert type(fwAD.unpack_dual((d * w).square()).tangent.grad_fn).__name__ == "MulBackward0"
+
+
+def test_linalg_error_is_named_as_pytorchs_under_the_alias():
+    from retrograd._display_name import package_name
+
+    assert rg.linalg.LinAlgError.__module__ == f"{package_name()}._C"
+    assert rg.linalg.LinAlgError.__name__ == "_LinAlgError"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import dtypes as _dt
+from ..._display_name import public_class
 from ...backend.sparse import SparseCOO
 from ...backend.sparse_compressed import SparseCompressed
 from ...tensor import Tensor
@@ -36,6 +37,7 @@ class LinAlgError(RuntimeError):
 # PyTorch's class is torch._C._LinAlgError (torch.linalg.LinAlgError names it), so programs that
 # print `type(e).__name__` print "_LinAlgError".
 LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+public_class(LinAlgError, "_C")  # an uncaught one's traceback names `torch._C._LinAlgError` under the alias
 
 
 def check_same_dtype(a: Tensor, b: Tensor) -> None:
