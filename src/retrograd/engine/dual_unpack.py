@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dual_levels import levels
-from .forward_ad import tangent_of
+from .forward_ad import register_zero_term_added, tangent_of
 from .grad_mode import state
 from .primitive import Primitive
 
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 primal_view = Primitive(
     "primal_view", lambda xp, a: a.view(), [lambda g: g], node_name="torch::autograd::Identity", view=True
 )
+
+# d/da (a + 0) = 1: a tangent of mul, mm, ... with PyTorch's last node (its jvp adds the terms of
+# every input, an efficient zero tensor for an input without a tangent, which leaves the bits alone)
+zero_term_added = Primitive("tangent_zero_term_add", lambda xp, a: a.copy(), [lambda g: g], node_name="AddBackward0")
+register_zero_term_added(zero_term_added)
 
 
 class UnpackedDualTensor(NamedTuple):

@@ -155,6 +155,8 @@ def tangent_of(t: Tensor) -> Tensor | None:
     tangent = t._fw_grad
     base = t._base
     if tangent is None and base is not None and base._fw_grad is not None:
+        if any(prim.name == "primal_view" for prim, _ in t._view_steps):
+            return None  # unpack_dual's primal, and views of it, are the value without the tangent
         tangent = _view_of(t._view_steps, base._fw_grad)
         carry(t, tangent)
     return tangent
@@ -177,6 +179,8 @@ def _view_of(steps: tuple, tangent: Tensor) -> Tensor:
 def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
     """Set the tangents of `outputs` from those of `inputs` (called by Primitive)."""
     tangents = [tangent_of(t) for t in inputs]
+    if all(t is None for t in tangents):  # views of unpack_dual's primal: their base's tangent is not theirs
+        return
     out = outputs[0]
     if prim.view and len(outputs) == 1 and out._base is not None and not any(tangents[1:]):
         carry(out, _view_of(((prim, attrs),), tangents[0]))  # type: ignore[arg-type]
@@ -220,12 +224,40 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
     finally:
         state.enabled = prev
         state.computing_tangents = False
+    summed = _summed_terms(prim)
     k = 0
     for out, c in zip(outputs, cotangents):
         if c.requires_grad:
             j = jvps[k]
             k += 1
+            if summed and j is not None and j.requires_grad:
+                state.computing_tangents = True  # (the step is part of the tangent, which has none)
+                try:
+                    j = summed(j)
+                finally:
+                    state.computing_tangents = False
             carry(out, j if j is not None else _tt.zeros_like(out))
+
+
+# ops whose PyTorch jvp is a sum of one term per input (`other_t * self_p + self_t * other_p` for
+# mul, `mat1_t.mm(mat2_p) + mat1_p.mm(mat2_t)` for mm), a zero term standing in for an input
+# without a tangent: their tangents end in an AddBackward0 node whatever inputs carry one
+_SUMMED_JVPS = ("MulBackward0", "MmBackward0", "AddmmBackward0", "MvBackward0", "DotBackward0", "BmmBackward0")
+
+
+_zero_term_added: list = []  # that AddBackward0 step, a Primitive: registered by dual_unpack, which imports this module
+
+
+def register_zero_term_added(step: Any) -> None:
+    """Keep the op that adds a tangent's zero term (made where Primitive can be imported)."""
+    _zero_term_added[:] = [step]
+
+
+def _summed_terms(prim: Primitive) -> Any:
+    """The AddBackward0 step that ends `prim`'s tangents in PyTorch, or None."""
+    if not _zero_term_added or (prim.node_name or "") not in _SUMMED_JVPS:
+        return None
+    return _zero_term_added[0]
 
 
 def _linear_tangent(prim: Primitive, inputs: tuple, tangents: list, attrs: dict) -> Tensor:

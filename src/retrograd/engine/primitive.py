@@ -97,10 +97,11 @@ class Primitive:
     op, so the op allocates nothing; it must give the forward's bits. Eager calls never do: an
     input there may still be held elsewhere.
 
-    `linear=True` marks ops whose forward is linear in every input and moves values without
-    arithmetic (cat, stack): an output's forward-mode tangent is then the op applied to the inputs'
-    tangents (zeros where an input has none), PyTorch's jvp for them, instead of one extra backward
-    through the rules, whose summed zero-padded pieces turn a -0.0 tangent entry into +0.0.
+    `linear=True` marks ops whose forward is linear in every input and whose PyTorch jvp is the op
+    itself (cat, stack, sum, mean): an output's forward-mode tangent is then the op applied to the
+    inputs' tangents (zeros where an input has none), instead of one extra backward through the
+    rules, whose summed zero-padded pieces turn a -0.0 tangent entry into +0.0 and whose last node
+    is not the op's (a tangent that depends on a parameter shows PyTorch's `SumBackward0`).
     """
 
     __slots__ = (

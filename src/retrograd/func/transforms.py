@@ -794,7 +794,7 @@ def _columns_last(block: Tensor, out_shape: tuple, in_shape: tuple) -> Tensor:
     """jacfwd's columns `[n, *out_shape]` for one input as `[*out_shape, *in_shape]`: moved last, then
     split into the input's shape as PyTorch does (a view; a 0-d input's one column squeezed away)."""
     if not out_shape:
-        return block.reshape(in_shape)
+        return block.squeeze(-1) if not in_shape else block.reshape(in_shape)
     block = block.movedim(0, -1)
     return block.squeeze(-1) if not in_shape else block.unflatten(-1, in_shape)
 

@@ -31,10 +31,18 @@ __all__ = ["channel_sums", "mean_of_sum", "row_sums", "wide_cumprod", "wide_cums
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
-    """`xp.cumsum(a, axis, dtype)` with narrow floats accumulated in float64."""
+    """`xp.cumsum(a, axis, dtype)` with narrow floats accumulated in float64.
+
+    PyTorch's kernels start each running sum at +0, so a -0 becomes +0 (`cumsum([-0.])` is
+    `[0.]`); NumPy's copies the first value, so +0 is added to floating results.
+    """
     if _narrow_float(np.dtype(dtype)):
-        return xp.add.accumulate(a, axis=axis, dtype=_WIDE).astype(dtype)
-    return xp.add.accumulate(a, axis=axis, dtype=dtype)
+        sums = xp.add.accumulate(a, axis=axis, dtype=_WIDE).astype(dtype)
+    else:
+        sums = xp.add.accumulate(a, axis=axis, dtype=dtype)
+    if sums.dtype.kind in "fc" or sums.dtype is BFLOAT16_NP:
+        xp.add(sums, 0, out=sums)
+    return sums
 
 
 def wide_cumprod(xp: Any, a: Any, axis: int, dtype: Any) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import dtypes as _dt
+from ..._display_name import public_class
 from ...backend.sparse import SparseCOO
 from ...backend.sparse_compressed import SparseCompressed
 from ...tensor import Tensor
@@ -36,6 +37,7 @@ class LinAlgError(RuntimeError):
 # PyTorch's class is torch._C._LinAlgError (torch.linalg.LinAlgError names it), so programs that
 # print `type(e).__name__` print "_LinAlgError".
 LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+public_class(LinAlgError, "_C")  # an uncaught one's traceback names `torch._C._LinAlgError` under the alias
 
 
 def check_same_dtype(a: Tensor, b: Tensor) -> None:
@@ -245,3 +247,21 @@ def eigenvector_phase_error(op: str) -> RuntimeError:
         f"{op}: The eigenvectors in the complex case are specified up to multiplication by e^{{i phi}}. "
         "The specified loss function depends on this quantity, so it is ill-defined."
     )
+
+
+def svd_arrays(xp: Any, a: Any, **kwargs: Any) -> Any:
+    """`xp.linalg.svd(a, **kwargs)`, refusing a NaN as PyTorch's LAPACK call does.
+
+    LAPACK's gesdd reports a matrix holding NaN as a bad argument, which PyTorch raises as the
+    LinAlgError below (naming the first such matrix of a batch); NumPy's own "SVD did not
+    converge" would otherwise escape. Infinities alone give NaN values in both, no error.
+    """
+    try:
+        return xp.linalg.svd(a, **kwargs)
+    except getattr(xp.linalg, "LinAlgError", ()):
+        bad = xp.isnan(a).any(axis=(-2, -1)).reshape(-1)
+        index = int(bad.argmax()) if bad.size else 0
+        raise LinAlgError(
+            f"linalg.svd: {batch_prefix(index, a.ndim > 2)}The algorithm failed to converge because the input "
+            "matrix contained non-finite values."
+        ) from None

@@ -28,6 +28,7 @@ from .common import (
     is_zero_leaf,
     phase_free,
     refuse_low_precision,
+    svd_arrays,
 )
 
 __all__ = ["svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_exp", "matrix_rank"]
@@ -36,7 +37,7 @@ __all__ = ["svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_exp", "matrix_r
 # --- SVD --------------------------------------------------------------------------------------
 
 def _svd_forward(xp: Any, a: Any, full_matrices: bool) -> tuple:
-    U, S, Vh = xp.linalg.svd(a, full_matrices=full_matrices)
+    U, S, Vh = svd_arrays(xp, a, full_matrices=full_matrices)
     return U, S, Vh
 
 
@@ -251,7 +252,7 @@ def _pinv_forward(xp: Any, a: Any, atol: Any, rtol: Any, hermitian: bool) -> Any
         w, V = xp.linalg.eigh(a)
         s, left, right = xp.abs(w), V, V
     else:
-        left, s, right = xp.linalg.svd(a, full_matrices=False)
+        left, s, right = svd_arrays(xp, a, full_matrices=False)
         right = xp.conj(right.swapaxes(-1, -2))
     values = w if hermitian else s
     tol = xp.maximum(xp.asarray(atol, dtype=a.dtype), rtol * s.max(-1, keepdims=True))
@@ -422,7 +423,7 @@ def matrix_rank(
             return r
     xp = backend.namespace(A._data)
     a = A._data
-    s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)
+    s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else svd_arrays(xp, a, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     smax = s.max(-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
     tol = xp.maximum(xp.asarray(atol_v, dtype=s.dtype), rtol_v * smax)

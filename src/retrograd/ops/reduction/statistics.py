@@ -37,8 +37,11 @@ __all__ = ["logcumsumexp", "cov", "corrcoef", "quantile", "nanquantile"]
 def _logcumsumexp_array(xp: Any, a: Any, dim: int) -> Any:
     if a.dtype.kind == "c":
         return complex_logcumsumexp(xp, a, dim)
+    if a.ndim == 0 or not a.shape[dim]:
+        return a.copy()
     with np.errstate(invalid="ignore"):  # -inf - -inf inside logaddexp is handled by it
-        return accumulate(xp, "logaddexp", a, dim) if a.shape[dim] else a.copy()
+        # + 0: PyTorch's running log-sum starts from -inf, so a leading -0 comes out as +0
+        return accumulate(xp, "logaddexp", a, dim) + 0
 
 
 def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:

@@ -44,11 +44,13 @@ _sum_all = Primitive(
     "sum", lambda xp, a, dims, keepdim, dt: wide_sum(a, dtype=dt),
     [lambda g, a_shape: g.expand(a_shape)],  # every element contributes once
     node_name="SumBackward0",
+    linear=True,  # forward mode: the tangent is the same reduction of the input's (PyTorch's jvp)
 )
 _sum = Primitive(
     "sum", lambda xp, a, dims, keepdim, dt: wide_sum(a, dims, keepdim, dt),
     [lambda g, a_shape, dims, keepdim: expand_reduced(g, a_shape, dims, keepdim)],
     node_name="SumBackward1",
+    linear=True,  # forward mode: the tangent is the same reduction of the input's (PyTorch's jvp)
 )
 _mean_all = Primitive(
     "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, tuple(range(a.ndim))),
@@ -56,12 +58,14 @@ _mean_all = Primitive(
     # (the values of a sparse embedding gradient: whether sparse sums merge them reads that)
     [lambda g, a_shape: g.expand(a_shape) / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)],
     node_name="MeanBackward0",
+    linear=True,  # forward mode: the tangent is the same reduction of the input's (PyTorch's jvp)
 )
 _mean = Primitive(
     "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, dims, keepdim),
     [lambda g, a_shape, dims, keepdim:
         expand_reduced(g, a_shape, dims, keepdim) / builtins.max(count(a_shape, dims), 1)],
     node_name="MeanBackward1",
+    linear=True,  # forward mode: the tangent is the same reduction of the input's (PyTorch's jvp)
 )
 
 
