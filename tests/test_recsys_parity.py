@@ -36,3 +36,32 @@ def test_sparse_optimizers_sum_repeated_rows_as_pytorch_coalesce(optimizer, kw):
     for key, value in their_state.items():  # the moments and sums: no sqrt, bit for bit
         np.testing.assert_array_equal(our_state[key], value)
     assert_pytorch_bits(ours, theirs)  # the step divides by a sqrt, which MKL rounds its own way on AMD
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(16, 5), (40, 5), (64, 32), (3, 5), (16, 5, 3), (2, 3, 40), (4, 3, 5, 5)])
+def test_batch_norm_forward_and_running_stats_bit_for_bit(shape, dtype):
+    # PyTorch's CPU kernel: x·α + β with α = rstd·w and β = b - mean·α (fused multiply-adds), its
+    # statistics summed in double (per thread for (N, C) inputs) and the running averages in the dtype
+    threads = rg.get_num_threads()
+    rg.set_num_threads(torch.get_num_threads())
+    try:
+        results = []
+        for m in (rg, torch):
+            m.manual_seed(0)
+            x = (m.randn(*shape) * 3 + 1).to(getattr(m, dtype))
+            bn = (m.nn.BatchNorm1d if len(shape) < 4 else m.nn.BatchNorm2d)(shape[1]).to(getattr(m, dtype))
+            with m.no_grad():
+                bn.weight.uniform_(0.5, 1.5)
+                bn.bias.uniform_(-1.0, 1.0)
+            train = bn(x).detach()
+            bn(x * 1.5)
+            bn.eval()
+            results.append([t.numpy().copy() for t in (train, bn.running_mean, bn.running_var, bn(x).detach())])
+    finally:
+        rg.set_num_threads(threads)
+    for ours, theirs in zip(*results):
+        if dtype == "float32":
+            np.testing.assert_array_equal(ours, theirs)
+        else:  # float64's statistics still differ from PyTorch's in the last bit now and then
+            np.testing.assert_allclose(ours, theirs, rtol=1e-14, atol=1e-15)

@@ -1,0 +1,90 @@
+"""PyTorch's CPU batch-norm arithmetic on host float32/float64 arrays (`batch_norm_kernel.cpp`).
+
+Forward, PyTorch folds each channel into a linear map: α = rstd·w, β = b - mean·α, and
+out = x·α + β, its compiler fusing both multiply-adds (each rounded once). In training the
+statistics come from its own loops: for (N, C, *) inputs with more than one element per
+channel and sample, per channel a sum of x in double, run in order, and of (x - mean)² (rounded
+to the dtype) in double; for (N, C) inputs, each thread adds its block of rows into a row of
+the dtype (the squares as fused multiply-adds), and the threads' rows are added in double.
+rstd = 1/√(var_sum/n + eps) in double, var_sum/n divided in the dtype. (The running averages,
+which nn.functional.batch_norm updates with tensor ops, take var_sum / (n - 1) in the dtype.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...engine.thread_count import get_num_threads
+from .fused_multiply_add import fma
+
+__all__ = ["batch_statistics", "linear_output", "takes"]
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def takes(xp: Any, a: Any) -> bool:
+    """Whether `a` (N, C, *) is a host float32/float64 array laid out as PyTorch's fast kernels
+    read it: contiguous (or channels-last for the output map)."""
+    return xp is np and a.dtype in _FLOATS and a.ndim >= 2 and a.size > 0 and a.flags.c_contiguous
+
+
+def _channel_rows(a: Any) -> Any:
+    """(C, N·HW): each channel's values in the order PyTorch's contiguous loops read them."""
+    n, c = a.shape[:2]
+    return a.reshape(n, c, -1).transpose(1, 0, 2).reshape(c, -1)
+
+
+def _sum_in_order(rows: Any) -> Any:
+    """The sum of each row in double, added one after another (as a C++ loop does)."""
+    return np.cumsum(rows.astype(np.float64), axis=1)[:, -1]
+
+
+def _thread_rows(a: Any, square_about: Any = None) -> Any:
+    """The (threads, C) rows PyTorch's channels-last loop leaves: each thread's block of the (N, C)
+    rows added into a row of the dtype (with `square_about`, the squares (x - mean)² fused)."""
+    n = a.shape[0]
+    threads = min(get_num_threads(), n)
+    chunk = -(-n // threads)
+    out = np.zeros((-(-n // chunk), a.shape[1]), a.dtype)
+    for i in range(chunk):  # the i-th row of every block at once
+        rows = a[i::chunk][: out.shape[0]]
+        blocks = out[: rows.shape[0]]
+        if square_about is None:
+            blocks += rows
+        else:
+            d = rows - square_about
+            blocks[...] = fma(np, d, d, blocks, a.dtype)
+    return out
+
+
+def batch_statistics(a: Any, eps: float) -> tuple[Any, Any, Any]:
+    """Mean, sum of squared deviations and rstd (C,) of (N, C, *) `a` over all but dim 1, as PyTorch's CPU kernel."""
+    n = a.size // a.shape[1]
+    if a.ndim > 2 and n != a.shape[0]:
+        rows = _channel_rows(a)
+        mean = (_sum_in_order(rows) / n).astype(a.dtype)
+        d = rows - mean[:, None]
+        var_sum = _sum_in_order(d * d).astype(a.dtype)
+    else:
+        flat = a.reshape(a.shape[0], a.shape[1])
+        if n > get_num_threads():
+            mean = (_sum_in_order(_thread_rows(flat).T) / n).astype(a.dtype)
+            var_sum = _sum_in_order(_thread_rows(flat, mean).T).astype(a.dtype)
+        else:
+            mean = (_sum_in_order(flat.T) / n).astype(a.dtype)
+            d = flat - mean
+            var_sum = _sum_in_order((d * d).T).astype(a.dtype)
+    var = var_sum / a.dtype.type(n)  # (the sum, in the dtype, over the count: a division in the dtype)
+    return mean, var_sum, (1 / np.sqrt(var.astype(np.float64) + eps)).astype(a.dtype)
+
+
+def linear_output(a: Any, w: Any, b: Any, mean: Any, rstd: Any) -> Any:
+    """x·α + β per channel of (N, C, *) `a`, α = rstd·w and β = b - mean·α, each multiply-add fused."""
+    dtype = a.dtype
+    alpha = rstd.reshape(-1) if w is None else rstd.reshape(-1) * w
+    beta = fma(np, -mean.reshape(-1), alpha, 0 if b is None else b, dtype)
+    kept = (1, -1) + (1,) * (a.ndim - 2)
+    return fma(np, a, alpha.reshape(kept), np.broadcast_to(beta.reshape(kept), a.shape), dtype)
+
