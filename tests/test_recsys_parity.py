@@ -65,3 +65,27 @@ def test_batch_norm_forward_and_running_stats_bit_for_bit(shape, dtype):
             np.testing.assert_array_equal(ours, theirs)
         else:  # float64's statistics still differ from PyTorch's in the last bit now and then
             np.testing.assert_allclose(ours, theirs, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("train", [True, False])
+@pytest.mark.parametrize("shape", [(16, 5), (40, 13), (64, 32), (3, 9)])
+def test_batch_norm_1d_gradients_bit_for_bit(shape, train):
+    # a tabular MLP's BatchNorm1d on (N, C): PyTorch's per-thread sums and its fused multiply-add
+    # over whole vectors of channels (the last few channels rounded twice)
+    threads = rg.get_num_threads()
+    rg.set_num_threads(torch.get_num_threads())
+    try:
+        results = []
+        for m in (rg, torch):
+            m.manual_seed(1)
+            x = (m.randn(*shape) * 2 + 0.5).requires_grad_(True)
+            bn = m.nn.BatchNorm1d(shape[1])
+            with m.no_grad():
+                bn.weight.uniform_(0.5, 1.5)
+            bn.train(train)
+            (bn(x) * m.randn(*shape)).sum().backward()
+            results.append([t.numpy().copy() for t in (x.grad, bn.weight.grad, bn.bias.grad)])
+    finally:
+        rg.set_num_threads(threads)
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)

@@ -196,6 +196,9 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
     `xhat`: x̂ in view layout as the forward kept it (layer norm); computed again here when it was
     not kept (None, or layer norm's empty stand-in).
     """
+    if dims == (0,) and a.ndim == 2 and _bn_cpu.takes_backward(xp, g, a) and all(t.ndim == 1 for t in w):
+        grads = _bn_cpu.backward_2d(g, a, w[0] if w else None, mean, rstd, fixed)  # (N, C) batch norm
+        return grads[0] if n == 1 else grads[:n]
     if xhat is None or xhat.shape != tuple(view):
         xhat = (a.reshape(view) - mean) * rstd
     if not fixed and w and n > 1 and _by_blas(xp, xhat, view, dims) and w[0].size == view[1]:

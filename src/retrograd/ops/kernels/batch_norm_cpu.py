@@ -88,3 +88,38 @@ def linear_output(a: Any, w: Any, b: Any, mean: Any, rstd: Any) -> Any:
     kept = (1, -1) + (1,) * (a.ndim - 2)
     return fma(np, a, alpha.reshape(kept), np.broadcast_to(beta.reshape(kept), a.shape), dtype)
 
+
+
+def takes_backward(xp: Any, g: Any, a: Any) -> bool:
+    """Whether the (N, C) backward below reproduces PyTorch's for `a` and its gradient `g`."""
+    return takes(xp, a) and a.ndim == 2 and g.shape == a.shape and g.dtype == a.dtype
+
+
+def backward_2d(g: Any, a: Any, w: Any, mean: Any, rstd: Any, fixed: bool) -> tuple[Any, Any, Any]:
+    """dx (N, C), dw and db (C,) of batch norm on (N, C) `a`, as PyTorch's CPU kernel: per thread the
+    rows of g and of (x - mean)·g (fused) added in the dtype, the threads' rows in double; then
+    dx = (g - Σg/n - (x - mean)·k)·rstd·w with k = Σ(x - mean)g·rstd·rstd/n (its multiply-add fused
+    over whole vectors of channels), or g·rstd·w for fixed statistics; dw = Σ(x - mean)g·rstd, db = Σg."""
+    dtype = a.dtype
+    n = a.shape[0]
+    mean, rstd = mean.reshape(-1), rstd.reshape(-1)
+    w = np.ones(a.shape[1], dtype) if w is None else w.reshape(-1)
+    sums = _sum_in_order(_thread_rows(g).T).astype(dtype)
+    threads = min(get_num_threads(), n)
+    chunk = -(-n // threads)
+    dots = np.zeros((-(-n // chunk), a.shape[1]), dtype)
+    for i in range(chunk):  # the i-th row of every thread's block at once
+        rows = slice(i, None, chunk)
+        x, dy = a[rows][: dots.shape[0]], g[rows][: dots.shape[0]]
+        dots[: x.shape[0]] = fma(np, x - mean, dy, dots[: x.shape[0]], dtype)
+    dotp = _sum_in_order(dots.T).astype(dtype)
+    if fixed:
+        dx = g * rstd * w
+    else:
+        count = dtype.type(n)
+        k = dotp * rstd * rstd / count
+        centred, rest = a - mean, g - sums / count
+        dx = (rest - centred * k) * rstd * w  # the channels past the last whole vector: two roundings
+        whole = a.shape[1] - a.shape[1] % (32 // a.itemsize)  # (one 32-byte vector: fused)
+        dx[:, :whole] = fma(np, -centred[:, :whole], k[:whole], rest[:, :whole], dtype) * rstd[:whole] * w[:whole]
+    return dx, dotp * rstd, sums
