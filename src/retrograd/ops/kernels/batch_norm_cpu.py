@@ -38,24 +38,41 @@ def _channel_rows(a: Any) -> Any:
 
 def _sum_in_order(rows: Any) -> Any:
     """The sum of each row in double, added one after another (as a C++ loop does)."""
-    return np.cumsum(rows.astype(np.float64), axis=1)[:, -1]
+    return _columns_in_order(np.ascontiguousarray(rows.T, dtype=np.float64))
 
 
-def _thread_rows(a: Any, square_about: Any = None) -> Any:
+def _columns_in_order(a: Any) -> Any:
+    """The sum of each column of C-contiguous 2-D `a`, its rows added one after another: NumPy
+    reduces over the outer axis a row at a time (its pairwise sums run along the inner axis only)."""
+    return np.add.reduce(a, axis=0)
+
+
+_FUSED_ROWS = 1024  # rows per thread replayed one at a time for the fused sums (longer: see below)
+
+
+def _thread_blocks(n: int) -> int:
+    """The rows each thread takes of n (at::parallel_for's even split among the threads)."""
+    return -(-n // min(get_num_threads(), n))
+
+
+def _thread_rows(a: Any) -> Any:
     """The (threads, C) rows PyTorch's channels-last loop leaves: each thread's block of the (N, C)
-    rows added into a row of the dtype (with `square_about`, the squares (x - mean)² fused)."""
-    n = a.shape[0]
-    threads = min(get_num_threads(), n)
-    chunk = -(-n // threads)
-    out = np.zeros((-(-n // chunk), a.shape[1]), a.dtype)
+    rows added one after another into a row of the dtype."""
+    chunk = _thread_blocks(a.shape[0])
+    return np.stack([_columns_in_order(a[s : s + chunk]) for s in range(0, a.shape[0], chunk)])
+
+
+def _thread_fused_rows(p: Any, q: Any) -> Any:
+    """As `_thread_rows` for the products p·q, each added by a fused multiply-add. Blocks longer than
+    `_FUSED_ROWS` add the rounded products instead (a last-bit difference now and then), as
+    replaying them row by row would cost more than the rest of the layer."""
+    chunk = _thread_blocks(p.shape[0])
+    if chunk > _FUSED_ROWS:
+        return _thread_rows(p * q)
+    out = np.zeros((-(-p.shape[0] // chunk), p.shape[1]), p.dtype)
     for i in range(chunk):  # the i-th row of every block at once
-        rows = a[i::chunk][: out.shape[0]]
-        blocks = out[: rows.shape[0]]
-        if square_about is None:
-            blocks += rows
-        else:
-            d = rows - square_about
-            blocks[...] = fma(np, d, d, blocks, a.dtype)
+        x, y = p[i::chunk][: out.shape[0]], q[i::chunk][: out.shape[0]]
+        out[: x.shape[0]] = fma(np, x, y, out[: x.shape[0]], p.dtype)
     return out
 
 
@@ -71,7 +88,8 @@ def batch_statistics(a: Any, eps: float) -> tuple[Any, Any, Any]:
         flat = a.reshape(a.shape[0], a.shape[1])
         if n > get_num_threads():
             mean = (_sum_in_order(_thread_rows(flat).T) / n).astype(a.dtype)
-            var_sum = _sum_in_order(_thread_rows(flat, mean).T).astype(a.dtype)
+            d = flat - mean
+            var_sum = _sum_in_order(_thread_fused_rows(d, d).T).astype(a.dtype)
         else:
             mean = (_sum_in_order(flat.T) / n).astype(a.dtype)
             d = flat - mean
@@ -105,20 +123,14 @@ def backward_2d(g: Any, a: Any, w: Any, mean: Any, rstd: Any, fixed: bool) -> tu
     mean, rstd = mean.reshape(-1), rstd.reshape(-1)
     w = np.ones(a.shape[1], dtype) if w is None else w.reshape(-1)
     sums = _sum_in_order(_thread_rows(g).T).astype(dtype)
-    threads = min(get_num_threads(), n)
-    chunk = -(-n // threads)
-    dots = np.zeros((-(-n // chunk), a.shape[1]), dtype)
-    for i in range(chunk):  # the i-th row of every thread's block at once
-        rows = slice(i, None, chunk)
-        x, dy = a[rows][: dots.shape[0]], g[rows][: dots.shape[0]]
-        dots[: x.shape[0]] = fma(np, x - mean, dy, dots[: x.shape[0]], dtype)
-    dotp = _sum_in_order(dots.T).astype(dtype)
+    centred = a - mean
+    dotp = _sum_in_order(_thread_fused_rows(centred, g).T).astype(dtype)
     if fixed:
         dx = g * rstd * w
     else:
         count = dtype.type(n)
         k = dotp * rstd * rstd / count
-        centred, rest = a - mean, g - sums / count
+        rest = g - sums / count
         dx = (rest - centred * k) * rstd * w  # the channels past the last whole vector: two roundings
         whole = a.shape[1] - a.shape[1] % (32 // a.itemsize)  # (one 32-byte vector: fused)
         dx[:, :whole] = fma(np, -centred[:, :whole], k[:whole], rest[:, :whole], dtype) * rstd[:whole] * w[:whole]
