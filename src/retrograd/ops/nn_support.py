@@ -29,6 +29,7 @@ __all__ = [
     "tensor_over",
     "binary_cross_entropy",
     "normalize",
+    "cpu_batch_norm",
     "layer_norm",
 ]
 
@@ -106,3 +107,25 @@ def layer_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, view: 
     if _vmap.active:
         return normalize("layer", input, weight, bias, view, (1,), eps)[0]
     return _norm.layer_norm(input, weight, bias, view, eps)
+
+
+def cpu_batch_norm(
+    input: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float
+) -> tuple[Tensor, Tensor, Tensor] | None:
+    """Batch norm of (N, C, *) `input` by its own statistics with PyTorch's CPU arithmetic
+    (`kernels.batch_norm_cpu`): the output, and the (1, C, 1, ...) mean and sum of squared
+    deviations; None where that kernel does not take `input` (then `normalize` serves)."""
+    if _vmap.active or (weight is not None and weight.dim() != 1) or (bias is not None and bias.dim() != 1):
+        return None
+    stats = _norm.cpu_batch_statistics(input, eps)
+    if stats is None:
+        return None
+    mean, var_sum, rstd = stats
+    dims = (0,) + tuple(range(2, input.dim()))
+    if weight is None and bias is not None:
+        from .creation import ones_like
+
+        weight = ones_like(bias)
+    out = _norm.normalize("batch", input, weight, bias, tuple(input.shape), dims, mean._data, rstd._data, eps)
+    return out, mean, var_sum
+

@@ -13,14 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import sparse as _sp
 from ..backend.sparse import SparseCOO
+from ..ops.kernels.sparse_coalesce import coalesce_as_cpu
 from ..ops.kernels.sparse_scaled_add import add_scaled_in_order, add_sparse_into
 
 
 def _entries(grad: SparseCOO, maximize: bool) -> tuple[tuple, Any]:
     """(the index tuple of each entry, the values), negated for `maximize`."""
     return tuple(grad.indices), -grad.values if maximize else grad.values
+
+
+def _coalesced(grad: SparseCOO) -> SparseCOO:
+    """`grad` coalesced as PyTorch's `grad.coalesce()` sums its repeated rows (in its sort's order)."""
+    return coalesce_as_cpu(np if isinstance(grad.values, np.ndarray) else None, grad)
 
 
 def sgd(param: Any, grad: SparseCOO, *, lr: float, maximize: bool) -> None:
@@ -31,7 +36,7 @@ def sgd(param: Any, grad: SparseCOO, *, lr: float, maximize: bool) -> None:
 
 def adagrad(param: Any, grad: SparseCOO, state_sum: Any, *, clr: float, eps: float, maximize: bool) -> None:
     """sum[i] += g_i²; p[i] -= clr * g_i / (sqrt(sum[i]) + eps), over the coalesced rows i."""
-    where, values = _entries(_sp.coalesce(grad), maximize)
+    where, values = _entries(_coalesced(grad), maximize)
     state_sum[where] += values * values
     std = np.sqrt(state_sum[where])
     std += eps
@@ -41,7 +46,7 @@ def adagrad(param: Any, grad: SparseCOO, state_sum: Any, *, clr: float, eps: flo
 def sparse_adam(param: Any, grad: SparseCOO, exp_avg: Any, exp_avg_sq: Any, *, step: int, lr: float,
                 beta1: float, beta2: float, eps: float, maximize: bool) -> None:
     """Adam on the coalesced rows i of the gradient only, the moments moved as old += (1-β)(new - old)."""
-    where, values = _entries(_sp.coalesce(grad), maximize)
+    where, values = _entries(_coalesced(grad), maximize)
     if values.size == 0:
         return
     old_avg, old_sq = exp_avg[where], exp_avg_sq[where]

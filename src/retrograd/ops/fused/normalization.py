@@ -37,12 +37,14 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
 from ...backend.cuda_kernels import kernel
 from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS, blocked_sum
 from ...tensor import Tensor
+from ..kernels import batch_norm_cpu as _bn_cpu
 from ..kernels.accumulate import row_sums, wide_mean
 from ..kernels.placement import as_input_suggests
 from . import normalization_half as _half
@@ -97,6 +99,22 @@ _STATISTICS = Primitive("batch_statistics", _statistics, [None], n_outputs=3)
 _RSTD = Primitive("rstd", rstd_of, [None], inputs=("var",))
 
 
+def _cpu_batch_statistics(xp: Any, a: Any, eps: float) -> tuple[Any, Any, Any]:
+    kept = (1, -1) + (1,) * (a.ndim - 2)
+    return tuple(t.reshape(kept) for t in _bn_cpu.batch_statistics(a, eps))
+
+
+_CPU_BATCH_STATISTICS = Primitive("batch_statistics", _cpu_batch_statistics, [None], n_outputs=3)
+
+
+def cpu_batch_statistics(x: Tensor, eps: float) -> tuple[Tensor, Tensor, Tensor] | None:
+    """Mean, sum of squared deviations and rstd (1, C, 1, ...) of (N, C, *) `x` as PyTorch's CPU batch
+    norm takes them (`kernels.batch_norm_cpu`), or None where that kernel does not take `x`."""
+    if not _bn_cpu.takes(namespace(x._data), x._data):
+        return None
+    return _CPU_BATCH_STATISTICS(Tensor._make(x._data) if x._requires_grad else x, eps=eps)
+
+
 def statistics(x: Tensor, view: tuple, dims: tuple, eps: float) -> tuple[Tensor, Tensor, Tensor]:
     """Mean, biased variance and 1/√(var + eps) of `x.reshape(view)` over `dims` (kept), as tensors."""
     return _STATISTICS(Tensor._make(x._data) if x._requires_grad else x, view=view, dims=dims, eps=eps)
@@ -125,6 +143,10 @@ def _channel_sums(grads: tuple, a: Tensor, w: Tensor | None, dims: tuple) -> tup
 
 
 def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Any:
+    batch = dims == (0,) + tuple(range(2, a.ndim)) and tuple(view) == a.shape
+    if batch and _bn_cpu.takes(xp, a) and all(t.ndim == 1 for t in wb):  # batch norm, as PyTorch's CPU kernel
+        w, b = (tuple(wb) + (None, None))[:2]
+        return _bn_cpu.linear_output(a, w, b, mean, rstd)
     wb = tuple(_per_channel(t, a.ndim, dims) for t in wb)
     v = a.reshape(view)
     if len(wb) == 2 and dims == (1,) and len(view) == 2:  # layer norm: weight and bias run along the view's rows
@@ -174,6 +196,9 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
     `xhat`: x̂ in view layout as the forward kept it (layer norm); computed again here when it was
     not kept (None, or layer norm's empty stand-in).
     """
+    if dims == (0,) and a.ndim == 2 and _bn_cpu.takes_backward(xp, g, a) and all(t.ndim == 1 for t in w):
+        grads = _bn_cpu.backward_2d(g, a, w[0] if w else None, mean, rstd, fixed)  # (N, C) batch norm
+        return grads[0] if n == 1 else grads[:n]
     if xhat is None or xhat.shape != tuple(view):
         xhat = (a.reshape(view) - mean) * rstd
     if not fixed and w and n > 1 and _by_blas(xp, xhat, view, dims) and w[0].size == view[1]:

@@ -23,7 +23,7 @@ from ...backend.sparse_compressed import SparseCompressed
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..from_data import tensor as _as_tensor
-from ..kernels.cpu_selection import replay_sort
+from ..kernels.sparse_coalesce import coalesce_as_cpu
 from .dispatch import is_sparse
 from .invariants import checks_for_call
 
@@ -58,18 +58,7 @@ _values_at = Primitive(
 )
 
 
-def _coalesce_forward(xp: Any, a: SparseCOO) -> SparseCOO:
-    """PyTorch's CPU coalesce: the entries' linear indices sorted by `Tensor.sort` (std::sort, or a
-    stable radix sort from 32768 entries), equal ones summed in the order that sort leaves them."""
-    if a.coalesced or xp is not numpy or a.nnz >= _RADIX_FROM or a.nnz <= 1:
-        return _sp.coalesce(a)
-    flat = _sp.linear_index(a.indices, a.shape[: a.sparse_dim])
-    stable = numpy.argsort(flat, kind="stable")
-    return _sp.coalesce(a, replay_sort(flat[None], False, stable[None])[0])
-
-
-_RADIX_FROM = 32768  # entries: PyTorch sorts int64 indices this many with FBGEMM's (stable) radix sort
-_coalesce = Primitive("coalesce", _coalesce_forward, [lambda g: g])  # the same tensor
+_coalesce = Primitive("coalesce", coalesce_as_cpu, [lambda g: g])  # the same tensor
 _to_dense = Primitive(
     "to_dense",
     lambda xp, a, masked: _sp.to_dense(a),
