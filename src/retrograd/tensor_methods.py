@@ -430,6 +430,8 @@ class TensorMethods:
     matmul = OpMethod("matmul")
     mm = OpMethod("mm")
     bmm = OpMethod("bmm")
+    smm = OpMethod("smm")
+    sspaddmm = OpMethod("sspaddmm")
     mv = OpMethod("mv")
     dot = OpMethod("dot")
     vdot = OpMethod("vdot")

@@ -264,6 +264,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sparse.compressed": (
         "sparse_compressed_tensor", "sparse_csr_tensor", "sparse_csc_tensor",
     ),
+    "sparse.row_products": (
+        "sspaddmm", "smm", "hspmm",
+    ),
     "spectral.stft": (
         "stft", "istft",
     ),

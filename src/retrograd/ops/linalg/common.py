@@ -148,16 +148,18 @@ def _size(shape: Sequence[int]) -> str:
 def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
     """mm's dtype, shape and bool checks (`a_shape`: the folded shape of a batched `a`)."""
     a_shape = a._data.shape if a_shape is None else a_shape
-    if a._data.dtype != b._data.dtype:
-        if type(a._data) in (SparseCOO, SparseCompressed):  # (PyTorch's sparse kernel checks b against a)
-            raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
+    mixed = a._data.dtype != b._data.dtype
+    if mixed and type(a._data) in (SparseCOO, SparseCompressed):  # (PyTorch's sparse kernel checks b against a)
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
+    # the sizes first for dense operands (the sparse kernel checks them later, with its own messages)
+    if type(b._data) is not SparseCOO and a_shape[-1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
+    if mixed:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
         )
-    if type(b._data) is SparseCOO:  # the sparse kernel checks the sizes, with PyTorch's messages
+    if type(b._data) is SparseCOO:
         return
-    if a_shape[-1] != b._data.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
     not_bool(a, "addmm_impl_cpu_")
 
 
@@ -165,31 +167,78 @@ def check_mv(a: Tensor, v: Tensor) -> None:
     """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
     if a._data.dtype != v._data.dtype and type(a._data) in (SparseCOO, SparseCompressed):
         raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {v.dtype.kind_name}")
-    if a._data.dtype != v._data.dtype:
-        va, aa = v.dtype.kind_name, a.dtype.kind_name
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {va}, {aa}, and {va}")
     rows = math.prod(a._data.shape[:-1])
     if a._data.shape[-1] != v._data.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({rows}), mat ({rows}x{a._data.shape[-1]}), vec ({v._data.shape[0]})"
         )
+    if a._data.dtype != v._data.dtype:
+        va, aa = v.dtype.kind_name, a.dtype.kind_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {va}, {aa}, and {va}")
     not_bool(a, "addmv_impl_cpu")
 
 
-def check_bmm(a: Tensor, b: Tensor) -> None:
-    """bmm's checks without running it."""
+def check_bmm_dims(a: Tensor, b: Tensor) -> None:
+    """bmm's first check: two batches of matrices."""
     if a._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b._data.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
+
+
+def check_bmm(a: Tensor, b: Tensor, kind: str = "bmm") -> bool:
+    """bmm's checks without running it; True for an empty product of two dtypes (see `check_bmm_dtypes`)."""
+    check_bmm_dims(a, b)
     sa, sb = a._data.shape, b._data.shape
     if sb[:2] != (sa[0], sa[2]):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}]."
         )
-    check_same_dtype(a, b)
+    empty = check_bmm_dtypes(a, b, sa[0], kind)
     not_bool(a, "bmm")
+    return empty
+
+
+# the dtypes PyTorch's batched product hands to MKL's batched gemm when it is large
+_GEMM_DTYPES = (_dt.float32, _dt.float64, _dt.complex64, _dt.complex128)
+
+
+def _gemm_ready(t: Tensor) -> bool:
+    """PyTorch's test that each matrix of a batch is row- or column-major (its MKL bmm path)."""
+    if type(t) is not Tensor:  # a vmap batch: its layout is not the per-example one
+        return True
+    (n, m), (sn, sm) = t.shape[-2:], t.stride()[-2:]
+    return (sm == 1 and (n == 1 or sn >= m)) or (sn == 1 and (m == 1 or sm >= n))
+
+
+def check_bmm_dtypes(a: Tensor, b: Tensor, batch: int, kind: str = "bmm") -> bool:
+    """PyTorch's error for a batched product of (batch, n, k) and (batch, k, p) matrices of two dtypes.
+
+    Its message depends on the kernel the product's size picks: the loop for k·n·p < 400 reads `a`'s
+    dtype, MKL's batched gemm (float and complex `b`, each matrix row- or column-major) reads `b`'s,
+    and otherwise one mm per matrix compares them (bmm's and baddbmm's messages differ there). Nothing
+    is checked when there is nothing to compute: True then, and PyTorch returns zeros in `b`'s dtype.
+    """
+    if a._data.dtype == b._data.dtype:
+        return False
+    n, k, p = a.shape[-2], a.shape[-1], b.shape[-1]
+    if batch * n * p == 0 or k == 0:
+        return True
+    da, db = a.dtype, b.dtype
+    if k * n * p < 400:
+        raise RuntimeError(f"expected scalar type {da.kind_name} but found {db.kind_name}")
+    if db in _GEMM_DTYPES and _gemm_ready(a) and _gemm_ready(b):
+        raise RuntimeError(f"expected scalar type {db.kind_name} but found {da.kind_name}")
+    if kind == "bmm":
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {da.c10_name} != {db.c10_name}")
+    raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {da.kind_name} and {db.kind_name}")
+
+
+def in_dtype_of(t: Tensor, other: Tensor) -> Tensor:
+    """`t` cast to `other`'s dtype, for an empty product of two dtypes (a complex `t` drops its imaginary
+    part without the cast's warning: there are no values)."""
+    return (t.real if t.is_complex() and not other.is_complex() else t).to(other.dtype)
 
 
 def batch_prefix(index: int, batched: bool) -> str:

@@ -19,7 +19,7 @@ from ..autocast_policy import lower_precision
 from ..kernels.arg_types import check_tensors
 from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.out_arg import SAME, same, write_out
-from .common import check_bmm, check_mm, check_mv
+from .common import check_bmm, check_bmm_dims, check_mm, check_mv, in_dtype_of
 from .products import at_g_like, column_major, first_order, g_bt, grad_at, grad_bt, grad_in_b
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
@@ -138,21 +138,38 @@ _addbmm = Primitive(
 )
 
 
-def _check_batches(input: Tensor, batch1: Tensor, batch2: Tensor, batch1_dims: tuple, kind: str) -> None:
-    """bmm's checks, after those PyTorch makes first: the parser's tensor types, then the sizes it reads
-    to expand `input` (batch1's `batch1_dims`, batch2's dim 2; IndexError for a batch with fewer dims)."""
+def _check_batches(input: Tensor, batch1: Tensor, batch2: Tensor, batch1_dims: tuple, kind: str) -> bool:
+    """baddbmm's and addbmm's checks in PyTorch's order: the parser's tensor types, the batches' dims, `input`
+    against the result's shape (read from batch1's `batch1_dims` and batch2's dim 2), then dtypes and sizes.
+    True for an empty baddbmm of two dtypes (see `check_bmm_dtypes`)."""
     try:
-        check_bmm(batch1, batch2)
+        check_bmm_dims(batch1, batch2)
     except (AttributeError, RuntimeError):  # free until something fails
         check_tensors(kind, input=input, batch1=batch1, batch2=batch2)
         for t, dims in ((batch1, batch1_dims), (batch2, (2,))):
             for d in dims:
                 t.size(d)
         raise
+    _check_add_input(input, batch1, batch2, (*(batch1.shape[d] for d in batch1_dims), batch2.shape[2]), kind)
+    if kind == "addbmm":  # one addmm per matrix: its sizes, then its dtypes
+        (b, n, k), (b2, k2, p) = batch1.shape, batch2.shape
+        if b != b2:
+            raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {b2}")
+        if k != k2:
+            raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{p})")
+        for name, t in (("self", input), ("mat1", batch1)):
+            if t.dtype != batch2.dtype:
+                got = f"{t.dtype.kind_name} and {batch2.dtype.kind_name}"
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {got}")
+        return False
+    if input.dtype != batch1.dtype:
+        names = (input.dtype.c10_name, batch1.dtype.c10_name, batch2.dtype.c10_name)
+        raise RuntimeError("Input dtypes must be the same, got: input {}, batch1: {}, batch2: {}".format(*names))
+    return check_bmm(batch1, batch2, kind)
 
 
 def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -> None:
-    if c._data.dtype != b._data.dtype and kind != "addmv":
+    if c._data.dtype != b._data.dtype and kind == "addmm":
         raise RuntimeError(
             f"self and mat2 must have the same dtype, but got {c.dtype.kind_name} and {b.dtype.kind_name}"
         )
@@ -281,8 +298,8 @@ def baddbmm(
         return write_out(out, baddbmm, locals(), SAME)
     if autocasting[0]:
         input, batch1, batch2 = lower_precision(input, batch1, batch2)
-    _check_batches(input, batch1, batch2, (0, 1), "baddbmm")
-    _check_add_input(input, batch1, batch2, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), "baddbmm")
+    if _check_batches(input, batch1, batch2, (0, 1), "baddbmm"):  # empty, of two dtypes: in batch2's
+        input, batch1 = in_dtype_of(input, batch2), in_dtype_of(batch1, batch2)
     return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
 
 
@@ -319,7 +336,6 @@ def addbmm(
     if autocasting[0]:
         input, batch1, batch2 = lower_precision(input, batch1, batch2)
     _check_batches(input, batch1, batch2, (1,), "addbmm")
-    _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
     return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)
 
 

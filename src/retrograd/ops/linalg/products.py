@@ -27,7 +27,7 @@ from ..kernels.operands import refused_operand
 from ..kernels.out_arg import SAME, same, write_out
 from ..kernels.small_bmm import batched_matmul, loops
 from ..shape.views import squeeze_dims
-from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
+from .common import broadcast_batch, check_bmm, check_bmm_dtypes, check_mm, check_mv, in_dtype_of, not_bool
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot"]
 
@@ -242,10 +242,12 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     if autocasting[0]:
         input, mat2 = lower_precision(input, mat2)
     try:
-        check_bmm(input, mat2)
+        empty = check_bmm(input, mat2)
     except (AttributeError, RuntimeError):  # the parser's TypeError first for a non-tensor (free until then)
         check_tensors("bmm", input=input, mat2=mat2)
         raise
+    if empty:  # two dtypes, nothing to compute: PyTorch's zeros in mat2's dtype
+        input = in_dtype_of(input, mat2)
     return _bmm(input, mat2)
 
 
@@ -384,37 +386,68 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     if da == 2 and db == 2:  # mm without its own argument checks (the dims are known here)
         check_mm(input, other)
         return _mm(input, other, b_column_major=column_major(other._data))
-    _check_batched(input, other)
-    bmm = _reaches_bmm(input, other, da, db)
+    fold = _folds(input, other, da, db)
+    if _check_batched(input, other, fold):  # empty, of two dtypes: PyTorch's zeros in other's dtype
+        input = in_dtype_of(input, other)
+    bmm = not fold and _reaches_bmm(input, other, da, db)
     return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other, b_column_major=column_major(other._data), bmm=bmm)
 
 
-def _reaches_bmm(a: Tensor, b: Tensor, da: int, db: int) -> bool:
-    """Whether PyTorch's matmul of a batched product ends in bmm (whose small products loop) rather
-    than one folded mm/mv: it folds a 2-D operand that requires grad into the other, and squeezes a
-    batch of one that requires grad beside a different batch (`_matmul_impl`)."""
+def _folds(a: Tensor, b: Tensor, da: int, db: int) -> bool:
+    """PyTorch's `should_fold`: whether its matmul of a batch and a matrix or vector is one mm/mv on the
+    batch viewed as one matrix (`a`'s, or `b`'s transposed) rather than a bmm. It folds an operand that
+    requires grad into the other, and otherwise a batch that views as one matrix without a copy."""
+    big, big_dims, small_dims = (a, da, db) if da >= db else (b, db, da)
+    if big_dims < 3 or small_dims > 2:
+        return False
+    if (b if da >= db else a).requires_grad:
+        return True
     if da == 2:
-        return not a.requires_grad
-    if db <= 2:
-        return False  # folded (PyTorch's bmm only for a batch it cannot view as one matrix)
+        return False
+    if type(big) is not Tensor:  # a vmap batch: its layout is not the per-example one
+        return da > db
+    if big.numel() == 0:
+        return True
+    shape, strides = list(big.shape), list(big.stride())
+    if da < db:  # b.mT
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big_dims - 2))
+
+
+def _reaches_bmm(a: Tensor, b: Tensor, da: int, db: int) -> bool:
+    """Whether PyTorch's unfolded batched matmul ends in bmm (whose small products loop): not where it
+    squeezes a batch of one that requires grad beside a different batch (`_matmul_impl`)."""
     if da == 3 and db == 3 and a.shape[0] != b.shape[0]:
         return not (a.shape[0] == 1 and a.requires_grad or b.shape[0] == 1 and b.requires_grad)
     return True
 
 
-def _check_batched(a: Tensor, b: Tensor) -> None:
+def _check_batched(a: Tensor, b: Tensor, fold: bool) -> bool:
+    """The checks of the mm, mv or bmm a batched matmul runs; True for an empty product of two dtypes."""
     sa, sb = a._data.shape, b._data.shape
-    if len(sb) == 2:
-        return check_mm(a, b, (math.prod(sa[:-1]), sa[-1]))
-    if len(sb) == 1:
-        return check_mv(a, b)
+    if fold and len(sb) <= 2:  # a's batch as one matrix
+        if len(sb) == 2:
+            check_mm(a, b, (math.prod(sa[:-1]), sa[-1]))
+        else:
+            check_mv(a, b)
+        return False
+    if fold:  # (b's batch as one matrix)ᵀ times aᵀ
+        bt = b.mT
+        if len(sa) == 2:
+            check_mm(bt, a.mT, (math.prod(sb[:-2]) * sb[-1], sb[-2]))
+        else:
+            check_mv(bt, a)
+        return False
     batch = broadcast_batch(sa[:-2], sb[:-2])
     n = math.prod(batch)
     k = sa[-1]
-    kb = sb[-2]
+    kb = sb[-2] if len(sb) >= 2 else sb[0]
     if k != kb:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k}] but got: [{n}, {kb}]."
         )
-    check_same_dtype(a, b)
+    empty = a._data.dtype != b._data.dtype and check_bmm_dtypes(
+        a if len(sa) >= 2 else a.unsqueeze(0), b if len(sb) >= 2 else b.unsqueeze(-1), n
+    )
     not_bool(a, "bmm")
+    return empty

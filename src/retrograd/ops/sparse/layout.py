@@ -127,6 +127,28 @@ def _size(size: Any, given: tuple) -> tuple:
     )
 
 
+def _size_only(size: Any, keywords: dict, others: bool) -> tuple:
+    """The size of PyTorch's `sparse_coo_tensor(size)` overload (positional or keyword), or its errors."""
+    keyword_size = size is _UNSET and "size" in keywords
+    if size is _UNSET and not keyword_size and others:  # (the keywords all three overloads take)
+        raise TypeError('sparse_coo_tensor() missing 1 required positional arguments: "size"')
+    if keywords.keys() - {"size"} or (size is _UNSET and not keyword_size):
+        # PyTorch lists keywords last given first, an order Python cannot see: here the signature's, reversed
+        named = [f"{k}={type(v).__name__}" for k, v in reversed(keywords.items())]
+        got = type(size).__name__ + ", " + ", ".join(named) if size is not _UNSET else "".join(n + ", " for n in named)
+        raise TypeError(
+            f"sparse_coo_tensor() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            + _SIGNATURES
+        )
+    size = keywords["size"] if keyword_size else size
+    if isinstance(size, Tensor):
+        raise TypeError("sparse_coo_tensor(): argument 'size' (position 1) must be tuple of ints, not Tensor")
+    shape = (size,) if isinstance(size, int) else _size(size, (size,))
+    if any(n < 0 for n in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    return shape
+
+
 def _inferred_size(indices: Any, values: Any) -> tuple:
     """PyTorch's size for a sparse tensor made without one: max index + 1 per sparse dim."""
     if indices.ndim != 2 or not indices.shape[1]:
@@ -166,9 +188,12 @@ def _check(indices: Any, values: Any, shape: tuple, bounds: bool) -> None:
                 )
 
 
+_UNSET: Any = object()  # (the size-only overload is told apart by a missing `values`)
+
+
 def sparse_coo_tensor(
-    indices: Any,
-    values: Any,
+    indices: Any = _UNSET,
+    values: Any = _UNSET,
     size: Any = None,
     *,
     dtype: Any = None,
@@ -179,6 +204,9 @@ def sparse_coo_tensor(
     is_coalesced: bool | None = None,
 ) -> Tensor:
     """A sparse COO tensor with the given entries: `values[k]` at position `indices[:, k]`.
+
+    Called with a size alone (`sparse_coo_tensor((2, 3))`), it is the sparse tensor of that size with
+    no entries (PyTorch's third overload; `pin_memory` and `is_coalesced` are not part of it).
 
     Args:
         indices (Tensor or array_like): `(sparse_dim, nnz)` integer coordinates (stored as int64).
@@ -201,7 +229,18 @@ def sparse_coo_tensor(
         >>> s.to_dense()
         tensor([[0., 2.],
                 [3., 0.]])
+        >>> retrograd.sparse_coo_tensor((2, 3), check_invariants=True)._nnz()
+        0
     """
+    if values is _UNSET:
+        keywords = {"size": size, "pin_memory": pin_memory or None, "is_coalesced": is_coalesced}
+        others = dtype is not None or device is not None or requires_grad or check_invariants is not None
+        shape = _size_only(indices, {k: v for k, v in keywords.items() if v is not None}, others)
+        empty = _as_tensor(numpy.zeros(0), dtype=dtype if dtype is not None else _dt.get_default_dtype())
+        return sparse_coo_tensor(
+            numpy.zeros((len(shape), 0), numpy.int64), empty, shape, device=device, requires_grad=requires_grad,
+            check_invariants=check_invariants, is_coalesced=True,
+        )
     if device is not None and str(device) != "cpu":
         raise NotImplementedError(f"retrograd's sparse COO tensors live on the CPU, not {device}")
     if pin_memory:
