@@ -16,6 +16,7 @@ from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from .dispatch import is_sparse
 
 __all__ = ["sspaddmm", "smm", "hspmm"]
@@ -96,6 +97,7 @@ def sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha:
         (tensor([[0],
                 [0]]), tensor([5.]))
     """
+    check_tensors("sspaddmm", input=input, mat1=mat1, mat2=mat2)
     _check(input, mat1, mat2)
     return _sspaddmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
@@ -117,6 +119,7 @@ def smm(input: Tensor, mat: Tensor) -> Tensor:
                 [2., 0.],
                 [0., 0.]])
     """
+    check_tensors("smm", input=input, mat2=mat)  # (PyTorch's name for the dense operand)
     if not is_sparse(input):
         raise RuntimeError("tensor.sspaddmm(...) can only be called on sparse tensors")
     return sspaddmm(smm_input(input, mat), input, mat)
@@ -138,8 +141,13 @@ def hspmm(mat1: Tensor, mat2: Tensor) -> Tensor:
         >>> retrograd.hspmm(a, retrograd.ones(2, 2))._values()
         tensor([[2., 2.]])
     """
-    if not is_sparse(mat1):
-        raise RuntimeError("hspmm: Argument #2 (mat1) must be a sparse tensor")
+    check_tensors("hspmm", mat1=mat1, mat2=mat2)
+    if not is_sparse(mat1):  # PyTorch has no dense kernel for it (its dispatcher's error)
+        raise NotImplementedError(
+            "Could not run 'aten::hspmm' with arguments from the 'CPU' backend. This could be because the operator "
+            "doesn't exist for this backend, or was omitted during the selective/custom build process (if using "
+            "custom build)."
+        )
     _check(smm_input(mat1, mat2), mat1, mat2)
     return _hspmm(mat1, mat2)
 
