@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .fuzz_bad_method_arguments import PATTERNS, compare, methods, torch
+from .fuzz_bad_method_arguments import cases, compare, torch
 
 KNOWN = json.loads((Path(__file__).with_name("fuzz_method_known_gaps.json")).read_text())
 CASES = [
     pytest.param(name, pattern, id=f"{name}[{pattern}]",
                  marks=[pytest.mark.xfail(reason=KNOWN[f"{name}[{pattern}]"], strict=False)]
                  if f"{name}[{pattern}]" in KNOWN else [])
-    for name in methods()
-    for pattern in PATTERNS
+    for name, pattern in cases()
 ]  # fmt: skip
 
 
@@ -34,5 +33,5 @@ def test_bad_method_arguments_match_pytorch(name, pattern):
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 def test_known_gaps_name_real_cases():
-    real = {f"{n}[{p}]" for n in methods() for p in PATTERNS}
+    real = {f"{n}[{p}]" for n, p in cases()}
     assert set(KNOWN) <= real

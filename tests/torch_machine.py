@@ -27,6 +27,20 @@ def cpu_vendor() -> str:
     return ""
 
 
+@functools.cache
+def avx512_kernels() -> bool:
+    """Whether PyTorch runs its AVX-512 kernels here. Its vector width sets how some kernels split a row
+    into vector and scalar parts (and where they fuse multiply-adds), so their half-precision and
+    short-row results round differently on an AVX2-only CPU; the bit-for-bit figures of those tests
+    come from AVX-512 machines."""
+    import torch
+
+    return str(torch.backends.cpu.get_cpu_capability()).startswith("AVX512")
+
+
+AVX2_ROUNDING = "PyTorch's AVX2 kernels split and round these rows otherwise than its AVX-512 ones, the reference"
+
+
 def mkl_intel_paths() -> bool:
     """Whether PyTorch's MKL runs its Intel code here (the machines the bit-for-bit figures come from)."""
     return cpu_vendor() == "GenuineIntel"
