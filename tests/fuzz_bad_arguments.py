@@ -69,16 +69,22 @@ def functions() -> list[str]:
 def compare(name: str, pattern: str) -> str | None:
     """None when retrograd does what PyTorch does (same exception type, or the same result)."""
     ours, theirs = _call(retrograd, name, pattern), _call(torch, name, pattern)
+    return difference(ours, theirs, f"{name}[{pattern}]", name in UNINITIALISED)
+
+
+def difference(ours: Outcome, theirs: Outcome, label: str, uninitialised: bool = False) -> str | None:
+    """How retrograd's outcome differs from PyTorch's (None: the same exception type, or the same result);
+    `uninitialised`: the values are whatever memory held, so only shapes and dtypes count."""
     if theirs.error is not None:
         if ours.error != theirs.error:
             return f"torch raises {theirs.error}: {theirs.message[:80]!r}; retrograd {_describe(ours)}"
         return None
     if ours.error is not None:
         return f"torch succeeds; retrograd raises {ours.error}: {ours.message[:80]!r}"
-    if name in UNINITIALISED:  # same shape and dtype, but the values are whatever memory held
+    if uninitialised:
         ours.value, theirs.value = _strip_values(ours.value), _strip_values(theirs.value)
     try:
-        assert_values_close(ours.value, theirs.value, f"{name}[{pattern}]", atol=1e-5)
+        assert_values_close(ours.value, theirs.value, label, atol=1e-5)
     except AssertionError as e:
         return f"results differ: {str(e)[:160]}"
     return None

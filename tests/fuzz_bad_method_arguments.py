@@ -17,8 +17,8 @@ import numpy as np
 
 import retrograd
 
-from .fuzz_bad_arguments import _strip_values
-from .reliability_compare import Outcome, _plain, assert_values_close, torch
+from .fuzz_bad_arguments import difference
+from .reliability_compare import Outcome, _plain, torch
 
 # pattern name -> builder(lib) of the positional arguments after `self`
 PATTERNS: dict[str, Callable[[Any], tuple]] = {
@@ -84,23 +84,7 @@ def methods() -> list[str]:
 def compare(name: str, pattern: str) -> str | None:
     """None when retrograd does what PyTorch does (same exception type, or the same result)."""
     ours, theirs = _call(retrograd, name, pattern), _call(torch, name, pattern)
-    if theirs.error is not None:
-        if ours.error != theirs.error:
-            return f"torch raises {theirs.error}: {theirs.message[:80]!r}; retrograd {_describe(ours)}"
-        return None
-    if ours.error is not None:
-        return f"torch succeeds; retrograd raises {ours.error}: {ours.message[:80]!r}"
-    if name in UNINITIALISED:  # same shape and dtype, but the values are whatever memory held
-        ours.value, theirs.value = _strip_values(ours.value), _strip_values(theirs.value)
-    try:
-        assert_values_close(ours.value, theirs.value, f"{name}[{pattern}]", atol=1e-5)
-    except AssertionError as e:
-        return f"results differ: {str(e)[:160]}"
-    return None
-
-
-def _describe(o: Outcome) -> str:
-    return "succeeds" if o.error is None else f"raises {o.error}: {o.message[:80]!r}"
+    return difference(ours, theirs, f"{name}[{pattern}]", name in UNINITIALISED)
 
 
 def _call(lib: Any, name: str, pattern: str) -> Outcome:
