@@ -36,6 +36,9 @@ class _State(threading.local):
     backward_tasks: tuple = ()  # the backward passes running in this thread, innermost last
     vmap_levels: tuple = ()  # the open vmap levels of this thread, (level, batch size, randomness), innermost last
     func_grad_depth = 0  # how many retrograd.func grad/vjp/jvp transforms are running in this thread
+    # the innermost of those is forward mode (jvp, jacfwd, linearize): turning grad mode off does not stop
+    # its recording, since forward AD ignores grad mode in PyTorch (its tangents come from our graph)
+    forward_transform = False
     capture_scope: Any = None  # the innermost such transform's scope (engine.captures), None outside them
     grad_layout_enforced = True  # a leaf's first .grad takes the layout PyTorch's contract gives it
 
@@ -80,9 +83,10 @@ def is_grad_enabled() -> bool:
 
 def _set_grad_mode(mode: bool) -> None:
     """Set the grad mode; operations record only while it is on outside inference mode (PyTorch's
-    inference mode turns autograd off whatever the grad mode: `enable_grad` inside it records nothing)."""
+    inference mode turns autograd off whatever the grad mode: `enable_grad` inside it records nothing),
+    or in a forward-mode transform's function (`_State.forward_transform`)."""
     state.grad_mode = mode
-    state.enabled = mode and not state.inference
+    state.enabled = (mode or state.forward_transform) and not state.inference
 
 
 def is_inference_mode_enabled() -> bool:
@@ -110,11 +114,11 @@ class _GradModeManager:
     def __enter__(self) -> None:  # (_set_grad_mode written out: every no_grad block runs these)
         self._prev = state.grad_mode
         mode = state.grad_mode = self._target()
-        state.enabled = mode and not state.inference
+        state.enabled = (mode or state.forward_transform) and not state.inference
 
     def __exit__(self, *exc: object) -> None:
         mode = state.grad_mode = self._prev
-        state.enabled = mode and not state.inference
+        state.enabled = (mode or state.forward_transform) and not state.inference
 
     def __call__(self, decorated: F) -> F:
         make = self.clone

@@ -331,6 +331,7 @@ class Primitive:
         if (
             _fw_levels.level is not None
             and not state.computing_tangents
+            and not state.inference  # inference mode turns forward AD off too, as in PyTorch
             and any(t._fw_grad is not None or (t._base is not None and t._base._fw_grad is not None) for t in tensors)
         ):
             _propagate_tangents(self, tensors, outs, attrs)

@@ -169,23 +169,27 @@ class _Running:
     and a capture scope refusing in-place changes to tensors the function neither made nor was given.
 
     What it was given are all the tensors among its arguments, differentiated or not (as PyTorch
-    wraps them all for the transform's level).
+    wraps them all for the transform's level). In a forward-mode transform (`forward`), `no_grad`
+    inside the function still records: PyTorch's forward AD ignores grad mode, and our tangents
+    come from the recorded graph. A reverse-mode transform inside it honours `no_grad` again.
     """
 
-    def __init__(self, *arguments: Any) -> None:
+    def __init__(self, *arguments: Any, forward: bool = False) -> None:
         given = [t for t in _pytree.flatten(arguments)[0] if isinstance(t, Tensor)]
         self.scope = CaptureScope(given)
+        self.forward = forward
 
     def __enter__(self) -> None:
-        self.prev = state.enabled, state.grad_mode
+        self.prev = state.enabled, state.grad_mode, state.forward_transform
         state.enabled = state.grad_mode = True
+        state.forward_transform = self.forward
         state.func_grad_depth += 1
         self.scope.__enter__()
 
     def __exit__(self, *exc: object) -> None:
         self.scope.__exit__()
         state.func_grad_depth -= 1
-        state.enabled, state.grad_mode = self.prev
+        state.enabled, state.grad_mode, state.forward_transform = self.prev
 
 
 _ONLY_TENSORS = "{api}: expected f(*primals) to return only tensors, got unsupported type {kind}"
@@ -510,7 +514,7 @@ def _linearized(
     for x in _pytree.flatten(_diff_args(args, argnums))[0]:
         _check_dual_dtype("primal", x)
     region, leaves, spec, new_args = _start(args, argnums)
-    with _Running(new_args, kwargs):
+    with _Running(new_args, kwargs, forward=True):
         output = func(*new_args, **kwargs)
     output, aux = _split_aux(output, has_aux, name)
     outs, out_spec = _pytree.flatten(output)
