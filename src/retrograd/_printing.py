@@ -34,6 +34,8 @@ from .backend.sparse import SparseCOO
 from .backend.sparse_compressed import SparseCompressed
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
+from .engine.grad_mode import state
+from .engine.transform_levels import grad_levels, outer_face
 
 
 class _PrintOptions:
@@ -300,6 +302,44 @@ _EXTRA = len("retrograd.") - len("torch.")
 
 def tensor_repr(t: Any) -> str:
     """PyTorch's repr of a tensor, e.g. `tensor([1., 2.], dtype=retrograd.float64)`."""
+    if state.capture_scope is not None and not _unwrapped[0]:  # a func transform runs: PyTorch shows its wrappers
+        return wrapped_repr(t)
+    return _plain_repr(t)
+
+
+_unwrapped = [False]  # printing a transform's input as the caller's own tensor (no wrappers)
+
+
+def wrapped_repr(t: Any, below: int | None = None) -> str:
+    """`t` as PyTorch prints it inside func transforms: a `GradTrackingTensor` per grad-like level
+    and a `BatchedTensor` per vmap level wrapping it, the highest level outermost (levels from
+    `below` up are printed by the caller). Outside every transform, the plain repr."""
+    batch = getattr(t, "_level", 0)
+    if batch:
+        text = wrapped_repr(t._value, batch)
+    elif (face := outer_face[0](t)) is not None and face is not t and face.grad_fn is None:
+        _unwrapped[0] = True  # a transform's view of the caller's leaf: PyTorch shows the leaf (a Parameter...)
+        try:
+            text = repr(face)
+        finally:
+            _unwrapped[0] = False
+    else:
+        text = _plain_repr(t)
+    if batch:
+        text = _wrapper(f"BatchedTensor(lvl={batch}, bdim=0", text)
+    for level in grad_levels(t):
+        if level > batch and (below is None or level < below):
+            text = _wrapper(f"GradTrackingTensor(lvl={level}", text)
+    return text
+
+
+def _wrapper(head: str, inner: str) -> str:
+    # PyTorch indents the wrapped value's lines (not the blank ones) by four spaces
+    body = "\n".join("    " + line if line else line for line in inner.split("\n"))
+    return f"{head}, value=\n{body}\n)"
+
+
+def _plain_repr(t: Any) -> str:
     # Tensor and Parameter print as `tensor(`; other subclasses by their class name
     plain = type(t) is _tt.Tensor or _is_parameter_class(type(t))
     prefix = "tensor(" if plain else f"{type(t).__name__}("
@@ -314,7 +354,11 @@ def tensor_repr(t: Any) -> str:
         text, suffixes = _compressed_parts(t, indent)
     else:
         text, suffixes = _values_and_suffixes(t, indent)
-    grad = _grad_suffix(t)
+    if state.capture_scope is None or _unwrapped[0]:
+        grad = _grad_suffix(t)
+    else:  # the autograd state outside every transform (the transforms' own is in their wrappers)
+        face = outer_face[0](t)
+        grad = None if face is None else _grad_suffix(face)
     if grad is not None:
         suffixes.append(grad)
     tangent = _tangent(t)

@@ -34,11 +34,12 @@ _lock = threading.Lock()
 class CaptureScope:
     """A `with` block in which in-place changes to tensors made before it (but `inputs`) are refused."""
 
-    __slots__ = ("serial", "inputs", "outer")
+    __slots__ = ("serial", "inputs", "outer", "level")
 
-    def __init__(self, inputs: Iterable[Any] = ()) -> None:
+    def __init__(self, inputs: Iterable[Any] = (), level: int = 0) -> None:
         self.serial = next(_serials)
         self.inputs = {id(_physical(t)._version_counter) for t in inputs}  # their boxes, kept alive by the inputs
+        self.level = level  # the transform's functorch level while its function runs (0: none; transform_levels)
 
     def __enter__(self) -> CaptureScope:
         self.outer = state.capture_scope

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._printing import wrapped_repr
 from .._torch_function import _disabled_torch_function_impl
 from ..engine.grad_mode import state
+from ..engine.transform_levels import innermost_level
 from ..engine.vmap_hook import hook
 from ..tensor import Tensor
 
@@ -101,9 +103,7 @@ class BatchedTensor(Tensor):
     _level: int
 
     def __repr__(self) -> str:
-        # PyTorch indents the wrapped value's lines (not the blank ones) by four spaces, nested levels too
-        inner = "\n".join("    " + line if line else line for line in repr(self._value).split("\n"))
-        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{inner}\n)"
+        return wrapped_repr(self)  # with the grad transforms' wrappers between the vmap levels
 
     def _set_requires_grad(self, requires_grad: builtins.bool = True) -> Tensor:
         self._value._set_requires_grad(requires_grad)  # the library's own switch goes to the batched value
@@ -196,7 +196,7 @@ class Level:
 def open_level(size: int, randomness: str) -> Iterator[Level]:
     """Open the next vmap level in this thread (innermost), for the duration of the block."""
     levels = state.vmap_levels
-    entry = Level((levels[-1].level if levels else 0) + 1, size, randomness)
+    entry = Level(innermost_level() + 1, size, randomness)  # numbered with the grad transforms, as PyTorch's
     state.vmap_levels = levels + (entry,)
     hook.active += 1
     try:

@@ -18,6 +18,7 @@ from .._generator import default_generator
 from ..engine.backward import grad as _engine_grad
 from ..engine.captures import CaptureScope
 from ..engine.grad_mode import enable_grad, state
+from ..engine.transform_levels import innermost_level, outer_face
 from ..tensor import Tensor
 from . import _pytree
 from ._batched import current_levels, peel, rewrap
@@ -53,7 +54,7 @@ class _Region:
         if p.requires_grad:
             self.needs_graph = True
             with enable_grad():  # a leaf of ours even under no_grad, where results are cut
-                p = p.view_as(p)
+                p = _entry_view(p)
         else:
             p = _private_leaf(p.detach())
         self.leaves.append(p)
@@ -143,6 +144,40 @@ def _is_private_leaf(t: Tensor) -> bool:
     return ref is not None and ref() is t
 
 
+# The views a transform makes of inputs that require grad (its leaves for them), by id: the weak
+# reference proves the id, and the input is what PyTorch shows when printing the view unwrapped.
+_entry_views: dict[int, tuple[weakref.ref, Tensor]] = {}
+
+
+def _entry_view(x: Tensor) -> Tensor:
+    """A view of `x` for the function to differentiate against, remembered as a transform's own."""
+    p = x.view_as(x)
+    key = id(p)
+
+    def forget(ref: weakref.ref) -> None:
+        if key in _entry_views and _entry_views[key][0] is ref:
+            del _entry_views[key]
+
+    _entry_views[key] = (weakref.ref(p, forget), x)
+    return p
+
+
+def _outer_face(t: Tensor) -> Tensor | None:
+    """The tensor whose autograd state PyTorch prints for `t` unwrapped from every transform (None:
+    none): the input itself for a transform's view of it; else `t` where it reaches a tensor that
+    requires grad outside the transforms (a closure tensor, an input that did)."""
+    while (entry := _entry_views.get(id(t))) is not None and entry[0]() is t:
+        t = entry[1]
+    if _is_private_leaf(t):
+        return None
+    if t.grad_fn is None:
+        return t if t.requires_grad else None
+    return t if _reaches_other_leaves([t], []) else None
+
+
+outer_face[0] = _outer_face
+
+
 def _reaches_other_leaves(outputs: list, leaves: list, clean: dict[int, object] | None = None) -> bool:
     """True when the graph of `outputs` reaches a leaf that requires grad other than `leaves` and
     other transforms' own leaves (a closure tensor). `clean` holds nodes an earlier walk found no
@@ -174,9 +209,11 @@ class _Running:
     come from the recorded graph. A reverse-mode transform inside it honours `no_grad` again.
     """
 
-    def __init__(self, *arguments: Any, forward: bool = False) -> None:
+    def __init__(self, *arguments: Any, forward: bool = False, levels: int = 1) -> None:
         given = [t for t in _pytree.flatten(arguments)[0] if isinstance(t, Tensor)]
-        self.scope = CaptureScope(given)
+        # PyTorch's level for the transform (printed in its wrappers): one deeper than the innermost
+        # open one; jacfwd is a vmap and a jvp there (`levels` 2); 0 for our own passes after the function
+        self.scope = CaptureScope(given, innermost_level() + levels if levels else 0)
         self.forward = forward
 
     def __enter__(self) -> None:
@@ -514,7 +551,7 @@ def _linearized(
     for x in _pytree.flatten(_diff_args(args, argnums))[0]:
         _check_dual_dtype("primal", x)
     region, leaves, spec, new_args = _start(args, argnums)
-    with _Running(new_args, kwargs, forward=True):
+    with _Running(new_args, kwargs, forward=True, levels=2 if name == "jacfwd" else 1):
         output = func(*new_args, **kwargs)
     output, aux = _split_aux(output, has_aux, name)
     outs, out_spec = _pytree.flatten(output)
@@ -529,7 +566,7 @@ def _linearized(
     dummies = [_private_leaf(ops.zeros_like(p)) if p.requires_grad else None for p in phys]
     pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
     if pairs:
-        with _Running(new_args, kwargs):
+        with _Running(new_args, kwargs, levels=0):
             vjps = _engine_grad(
                 [p for p, _ in pairs],
                 leaves,
