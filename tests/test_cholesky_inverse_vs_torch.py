@@ -24,14 +24,15 @@ def _bits(t) -> np.ndarray:
     return a.view(f"u{a.itemsize}")
 
 
+@pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n", [1, 2, 3])
-def test_small_factors_give_pytorchs_bits(n, dtype):
+def test_small_factors_give_pytorchs_bits(n, dtype, upper):
     for seed in range(5):
         L = _factor(n, seed, dtype)
-        np.testing.assert_array_equal(
-            _bits(rg.cholesky_inverse(rg.tensor(L))), _bits(torch.cholesky_inverse(torch.tensor(L)))
-        )
+        factor = L.T.copy() if upper else L
+        ours = rg.cholesky_inverse(rg.tensor(factor), upper=upper)
+        np.testing.assert_array_equal(_bits(ours), _bits(torch.cholesky_inverse(torch.tensor(factor), upper=upper)))
 
 
 @pytest.mark.parametrize("upper", [False, True])

@@ -54,6 +54,36 @@ def _lower_product(xp: Any, a: Any) -> None:
         a[..., i, :i] = row + sums
 
 
+def _invert_upper(xp: Any, a: Any) -> None:
+    """LAPACK's trti2 (upper, non-unit) in place: columns left to right, each by trmv then scal."""
+    for j in range(a.shape[-1]):
+        a[..., j, j] = 1 / a[..., j, j]
+        x = a[..., :j, j].copy()
+        for k in range(j):  # trmv: x = T x, T the inverted block above; a zero x[k] is skipped
+            kept = x[..., k] != 0
+            x[..., :k] = xp.where(kept[..., None], x[..., :k] + x[..., k, None] * a[..., :k, k], x[..., :k])
+            x[..., k] = xp.where(kept, x[..., k] * a[..., k, k], x[..., k])
+        a[..., :j, j] = x * -a[..., j, j, None]
+
+
+def _upper_product(xp: Any, a: Any) -> None:
+    """LAPACK's lauu2 (upper) in place: the upper triangle of U Uᴴ, U the upper triangle of `a`."""
+    n = a.shape[-1]
+    for i in range(n):
+        aii = a[..., i, i].copy()
+        if i == n - 1:
+            a[..., : i + 1, i] = a[..., : i + 1, i] * aii[..., None]
+            break
+        total = xp.zeros_like(aii)
+        for c in range(i, n):  # dot of the row right of the diagonal with itself, in order
+            total = total + a[..., i, c] * a[..., i, c]
+        a[..., i, i] = total
+        column = a[..., :i, i] * aii[..., None]  # gemv: beta scales first, then one column at a time
+        for c in range(i + 1, n):
+            column = column + a[..., :i, c] * a[..., i, c, None]
+        a[..., :i, i] = column
+
+
 def _check_invertible(a: Any) -> None:
     """PyTorch's error (from potri's info) for a factor with a zero on its diagonal: the first such matrix and row."""
     zeros = (a.diagonal(0, -2, -1) == 0).reshape(-1, a.shape[-1]) if a.size else None
@@ -69,18 +99,23 @@ def _check_invertible(a: Any) -> None:
 def _cholesky_inverse_forward(xp: Any, a: Any, upper: bool) -> Any:
     """(L Lᴴ)⁻¹ (or (Uᴴ U)⁻¹ when `upper`) from the factor's triangle, exactly Hermitian."""
     _check_invertible(a)
-    lower = a.conj().swapaxes(-1, -2) if upper else a  # L = Uᴴ
     n = a.shape[-1]
     if a.dtype.kind == "f" and n <= _LOOPED:
-        work = xp.tril(lower).copy()
-        _invert_lower(xp, work)
-        _lower_product(xp, work)
+        work = xp.triu(a).copy() if upper else xp.tril(a).copy()
+        if upper:
+            _invert_upper(xp, work)
+            _upper_product(xp, work)
+        else:
+            _invert_lower(xp, work)
+            _lower_product(xp, work)
     else:
+        lower = a.conj().swapaxes(-1, -2) if upper else a  # L = Uᴴ
         eye = xp.broadcast_to(xp.eye(n, dtype=a.dtype), lower.shape)
         inverse = xp.tril(_substitute(xp, lower, eye, upper=False, left=True, unitriangular=False))
         work = inverse.conj().swapaxes(-1, -2) @ inverse
-    above = xp.triu(xp.ones((n, n), dtype=bool), 1)
-    return xp.where(above, work.conj().swapaxes(-1, -2), work)  # the upper triangle mirrors the lower one
+        upper = False  # the lower triangle holds the result
+    other = xp.tril(xp.ones((n, n), dtype=bool), -1) if upper else xp.triu(xp.ones((n, n), dtype=bool), 1)
+    return xp.where(other, work.conj().swapaxes(-1, -2), work)  # one triangle mirrors the computed one
 
 
 def _cholesky_inverse_grad(g: Tensor, a: Tensor, out: Tensor, upper: bool) -> Tensor:
