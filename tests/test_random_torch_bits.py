@@ -436,6 +436,27 @@ def test_random_samplers():
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
+def test_zero_dim_bernoulli_and_rrelu_keep_the_shape(dtype):
+    """A 0-d probability (Thompson sampling's `bernoulli(sigmoid(mean[a]))`) draws a 0-d sample."""
+    for seed in SEEDS[:3]:
+        seed_both(seed)
+        for p in (0.0, 0.3, 1.0):
+            same(
+                rg.bernoulli(rg.tensor(p, dtype=getattr(rg, dtype))),
+                torch.bernoulli(torch.tensor(p, dtype=getattr(torch, dtype))),
+            )
+        same(rg.tensor(0.5).bernoulli(), torch.tensor(0.5).bernoulli())
+        x = rg.tensor(-0.5, dtype=getattr(rg, dtype), requires_grad=True)
+        tx = torch.tensor(-0.5, dtype=getattr(torch, dtype), requires_grad=True)
+        y, ty = rnn.functional.rrelu(x, training=True), torch.nn.functional.rrelu(tx, training=True)
+        same(y, ty)
+        y.backward()
+        ty.backward()
+        same(x.grad, tx.grad)
+        states_match()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
 def test_rrelu_training_draws_slopes_for_non_positive_inputs_only(dtype):
     x = np.random.default_rng(0).standard_normal((30, 7)).astype(dtype)
     for seed in SEEDS[:3]:

@@ -560,7 +560,7 @@ def _bernoulli(input: Tensor, p: float | None, generator: Generator | None) -> T
         drawn = _cpu.bernoulli_scalar(rng, input._data.size, p)
         return Tensor._make(drawn.reshape(input._data.shape).astype(input._data.dtype))
     check_float(input.dtype, "bernoulli_tensor_cpu_p_")
-    probs = np.ascontiguousarray(input._data)
+    probs = np.asarray(input._data, order="C")  # (ascontiguousarray makes a 0-d array 1-d)
     if not ((probs >= 0) & (probs <= 1)).all():
         raise RuntimeError(P_IN_RANGE)
     return sampled("BernoulliBackward0", [input], _cpu.bernoulli_tensor(rng, probs).astype(probs.dtype))

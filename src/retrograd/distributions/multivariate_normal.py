@@ -142,8 +142,7 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Any:
-        L_inv = _lower_inverse(self._unbroadcasted_scale_tril)
-        return _rg.matmul(L_inv.mT, L_inv).expand(self._matrix_shape())
+        return _rg.cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
     @property
     def mean(self) -> Any:

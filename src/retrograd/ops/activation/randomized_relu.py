@@ -80,7 +80,7 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
 def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
     """Slope 1 where the input is positive, U[lower, upper] elsewhere: PyTorch draws one double
     per non-positive element, in order, between the bounds rounded to the input's dtype."""
-    x = np.ascontiguousarray(input._data)
+    x = np.asarray(input._data, order="C")  # (ascontiguousarray makes a 0-d array 1-d)
     kind = x.dtype.type
     negative = x <= 0
     noise = np.ones_like(x)

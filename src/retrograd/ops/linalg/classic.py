@@ -28,6 +28,7 @@ from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
+from .cholesky_inverse import cholesky_inverse_primitive
 from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .derived_products import outer
 from .lu import _permutation, check_lu_pivots, lu_factor_ex, solve_triangular
@@ -303,7 +304,7 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
         return write_out(out, cholesky_inverse, locals(), SAME)
     check_matrix(input, "cholesky_inverse", floating=False)
     floating_kernel(input, "cholesky_inverse_out_cpu")
-    return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
+    return cholesky_inverse_primitive(input, upper=upper)
 
 
 _LU_DEPRECATED = (
