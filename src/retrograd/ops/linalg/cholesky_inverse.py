@@ -4,7 +4,8 @@ potri inverts the triangular factor in place (trti2) and forms the lower triangl
 (lauu2); PyTorch then copies that triangle onto the other one, so the result is exactly
 symmetric and carries LAPACK's signed zeros (a diagonal factor gives -0. off the diagonal).
 The forward follows the reference LAPACK loops in their order for real matrices up to
-`_LOOPED` rows; larger or complex ones use one triangular solve and a product. One primitive
+`_LOOPED` rows; larger or complex ones use one triangular solve and a product (+0. where
+LAPACK's loops leave -0.). One primitive
 with PyTorch's node (CholeskyInverseBackward0) and its derivative.
 """
 
@@ -17,8 +18,9 @@ from ...tensor import Tensor
 from .common import LinAlgError, batch_prefix
 from .substitution import _substitute
 
-# the reference loops take O(n²) backend calls: beyond this many rows a solve and a product are faster
-_LOOPED = 64
+# the reference loops take O(n²) backend calls (~36 ms at 64 rows): past this many rows a solve and a
+# product (~0.1 ms), whose last bits differ from MKL's anyway beyond 3x3 factors
+_LOOPED = 8
 
 
 def _invert_lower(xp: Any, a: Any) -> None:
