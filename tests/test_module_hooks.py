@@ -338,6 +338,22 @@ def test_hook_handle_type_and_ids_vs_torch():
     assert seen[0] == seen[1]
 
 
+@pytest.mark.pytorch
+def test_retain_grad_takes_no_handle_id_vs_torch():
+    # PyTorch's retain_grad hook lives in C++ without a Python handle, so the next handle's id is
+    # one past the previous handle's (the ids show in `module._forward_pre_hooks`' printout)
+    torch = pytest.importorskip("torch")
+    steps = []
+    for lib in (rg, torch):
+        y = lib.ones(2, requires_grad=True) * 3
+        before = y.register_hook(lambda g: g).id
+        y.retain_grad()
+        (y * y).sum().backward()
+        after = lib.nn.Linear(1, 1).register_forward_pre_hook(lambda *a: None).id
+        steps.append((after - before, y.grad.tolist()))
+    assert steps[0] == steps[1] == (1, [6.0, 6.0])
+
+
 def _module_hook_replacement_errors(lib):
     """The engine's errors when a module's backward hooks hand back gradients of the wrong size or dtype."""
     hooks = [

@@ -1400,7 +1400,7 @@ class Tensor(TensorMethods):
             return
         if self._retains_grad:
             return
-        self.grad_fn._add_tensor_hook(self._output_nr, retain_grad_hook(self))
+        self.grad_fn._keep_tensor_hook(self._output_nr, retain_grad_hook(self))
         self._retains_grad = True
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:

@@ -344,11 +344,16 @@ class Node:
         return RemovableHandle(self._pre_hooks, fn)
 
     def _add_tensor_hook(self, output_nr: int, fn: Callable) -> RemovableHandle:
+        hooks, entry = self._keep_tensor_hook(output_nr, fn)
+        return RemovableHandle(hooks, entry)
+
+    def _keep_tensor_hook(self, output_nr: int, fn: Callable) -> tuple[list, tuple[int, Callable]]:
+        # without a handle: retain_grad's hook takes no handle id, as PyTorch's C++ one takes none
         if self._tensor_hooks is None:
             self._tensor_hooks = []
         entry = (output_nr, fn)
         self._tensor_hooks.append(entry)
-        return RemovableHandle(self._tensor_hooks, entry)
+        return self._tensor_hooks, entry
 
     def __call__(self, *grads: Any) -> Any:
         out = self.apply(list(grads), None)

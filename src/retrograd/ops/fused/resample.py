@@ -21,6 +21,8 @@ import numpy as np
 from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels import bilinear_order
+from ..kernels.fused_multiply_add import fma
 from ..kernels.placement import as_input_suggests
 
 Map = tuple[Any, Any]  # (index (out, T) ints, weights (out, T) or None)
@@ -46,6 +48,27 @@ def apply_maps(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) ->
             acc += xp.take(a, index[:, t], axis=axis) * w[:, t].reshape(shape)
         a = acc
     return a
+
+
+def _bilinear_forward(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) -> Any:
+    """Small bilinear resizes in PyTorch's order and roundings (`kernels.bilinear_order`)."""
+    two_taps = axes == (2, 3) and all(w is not None and i.shape[1] == 2 for i, w in maps)  # (not a transpose)
+    if xp is np and two_taps and bilinear_order.takes_small_kernel(a, maps[0][0].shape[0], maps[1][0].shape[0]):
+        return bilinear_order.bilinear_2d(a, maps[0], maps[1])
+    return apply_maps(xp, a, axes, maps)
+
+
+def _linear_forward(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) -> Any:
+    """1-D linear resizes as PyTorch's kernel rounds them: fused, x0·w0 + (x1·w1) rounded once."""
+    (index, weights), dt = maps[0], a.dtype
+    if xp is not np or dt not in (np.float32, np.float64) or weights is None or index.shape[1] != 2:
+        return apply_maps(xp, a, axes, maps)
+    w = weights.astype(dt, copy=False)
+    x0, x1 = np.take(a, index[:, 0], axis=axes[0]), np.take(a, index[:, 1], axis=axes[0])
+    return fma(np, x0, w[:, 0], np.multiply(x1, w[:, 1], dtype=dt), dt)
+
+
+_ORDERED_FORWARDS = {"UpsampleBilinear2DBackward0": _bilinear_forward, "UpsampleLinear1DBackward0": _linear_forward}
 
 
 def transpose_map(index: Any, weights: Any, size: int) -> Map:
@@ -83,9 +106,10 @@ def _pair(node: str) -> Primitive:
 
         if name not in ("CopySlices", "SliceBackwardBackward0"):  # upsampling, reflect/replicate pads: PyTorch
             # keeps a channels-last input's layout (a circular pad's copies into slices do not)
+            forward = _ORDERED_FORWARDS.get(name, apply_maps)
             return Primitive(
                 "resample",
-                lambda xp, a, axes, maps, sizes: as_input_suggests(xp, apply_maps(xp, a, axes, maps), a),
+                lambda xp, a, axes, maps, sizes: as_input_suggests(xp, forward(xp, a, axes, maps), a),
                 [rule],
                 node_name=name,
             )
@@ -148,7 +172,7 @@ def _source(size: int, out: int, scale: float | None, align_corners: bool, cubic
         s = dt.type((size - 1) / (out - 1)) if out > 1 else dt.type(0)
         return s * i
     s = dt.type(1.0 / scale) if scale else dt.type(size) / dt.type(out)
-    src = s * (i + dt.type(0.5)) - dt.type(0.5)
+    src = fma(np, s, i + dt.type(0.5), dt.type(-0.5), dt)  # fused in PyTorch's build: rounded once
     return src if cubic else np.maximum(src, dt.type(0))
 
 
