@@ -83,6 +83,37 @@ def test_pack_padded_sequence_refuses_lengths_not_1d_vs_torch(lengths):
     assert messages[1] == messages[0]
 
 
+def _pack_past_the_steps(m, batch_first):
+    """Lengths longer than the padded input: PyTorch packs the steps there are, keeps the batch sizes."""
+    x = m.arange(24.0).view(3, 2, 4)
+    x = (x.transpose(0, 1) if batch_first else x).requires_grad_()
+    return x, m.nn.utils.rnn.pack_padded_sequence(x, m.tensor([5, 1]), batch_first=batch_first)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_pack_padded_sequence_with_lengths_past_the_input(batch_first):
+    x, packed = _pack_past_the_steps(rg, batch_first)
+    assert packed.batch_sizes.tolist() == [2, 1, 1, 1, 1]
+    assert packed.data[:, 0].tolist() == [0.0, 4.0, 8.0, 16.0]
+    with pytest.raises(IndexError) as got:  # its backward cannot put step 3 back
+        packed.data.sum().backward()
+    assert str(got.value) == "select(): index 3 out of range for tensor of size [3, 2, 4] at dimension 0"
+
+
+@needs_torch
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_pack_padded_sequence_with_lengths_past_the_input_vs_torch(batch_first):
+    (_, ours), (_, theirs) = _pack_past_the_steps(rg, batch_first), _pack_past_the_steps(torch, batch_first)
+    assert ours.data.tolist() == theirs.data.tolist()
+    assert ours.batch_sizes.tolist() == theirs.batch_sizes.tolist()
+    messages = []
+    for packed in (theirs, ours):
+        with pytest.raises(IndexError) as got:
+            packed.data.sum().backward()
+        messages.append(str(got.value))
+    assert messages[1] == messages[0]
+
+
 @needs_torch
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("side", ["right", "left"])

@@ -17,12 +17,16 @@ __all__: list[str] = []  # reached through retrograd.nn.utils.rnn
 
 def _pack_array(xp: Any, a: Any, sizes: tuple, batch_first: bool) -> Any:
     steps = a.swapaxes(0, 1) if batch_first else a
-    return xp.concatenate([steps[t, :n] for t, n in enumerate(sizes)], axis=0)
+    # lengths longer than the input: PyTorch packs the steps there are and keeps the batch sizes
+    return xp.concatenate([steps[t, :n] for t, n in enumerate(sizes[: steps.shape[0]])], axis=0)
 
 
 def _unpack_array(xp: Any, data: Any, sizes: tuple, batch_first: bool, shape: tuple) -> Any:
     out = xp.zeros(shape, data.dtype)
     steps = out.swapaxes(0, 1) if batch_first else out  # a view: rows land in `out`
+    if len(sizes) > steps.shape[0]:  # packed from lengths past the input's steps: PyTorch's backward refuses
+        size = ", ".join(str(d) for d in steps.shape)
+        raise IndexError(f"select(): index {steps.shape[0]} out of range for tensor of size [{size}] at dimension 0")
     start = 0
     for t, n in enumerate(sizes):
         steps[t, :n] = data[start : start + n]
