@@ -253,6 +253,8 @@ def pad_packed_sequence(
             )
         steps = total_length
     data = sequence.data
+    if sum(sizes) > data.size(0):
+        _packed.refuse_short(sizes, data.shape)
     batch = sizes[0] if sizes else 0
     padded = ops.full((steps, batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
     offset = 0

@@ -8,6 +8,7 @@ any order follow.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ...engine.primitive import Primitive
@@ -46,3 +47,16 @@ unpack_padded = Primitive(
     inputs=("data",),
     node_name="PackPaddedSequenceBackwardBackward0",
 )
+
+
+def refuse_short(sizes: list[int], shape: tuple) -> None:
+    """PyTorch's error for packed data with fewer rows than its batch sizes count: its kernel views
+    each run of steps with one batch size as (steps, batch, *) and fails at the first short one."""
+    start, first, rest = 0, 0, list(shape[1:])
+    for t in range(1, len(sizes) + 1):
+        if t == len(sizes) or sizes[t] != sizes[first]:
+            rows = sizes[first] * (t - first)
+            got = max(0, min(start + rows, shape[0]) - start) * math.prod(rest)
+            if start + rows > shape[0]:
+                raise RuntimeError(f"shape '{[t - first, sizes[first], *rest]}' is invalid for input of size {got}")
+            start, first = start + rows, t
