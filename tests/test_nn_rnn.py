@@ -604,3 +604,39 @@ def test_assigning_flat_weights_vs_torch():
         lstm, _ = _fast_weight_lstm(lib)
         outs.append(lstm(lib.linspace(-1, 1, 8).reshape(4, 1, 2))[0].flatten().tolist())
     assert outs[0] == pytest.approx(outs[1], rel=1e-5, abs=1e-6)
+
+
+def _weight_drop_calls(lib):
+    """How often an RNN reads a parametrized (weight-dropped) weight per forward, and what it draws."""
+    lib.manual_seed(0)
+    calls = []
+
+    class DropWeight(lib.nn.Module):
+        def forward(self, w):
+            calls.append(self.training)
+            return lib.nn.functional.dropout(w, 0.5, self.training)
+
+    lstm = lib.nn.LSTM(3, 4, num_layers=2)
+    lib.nn.utils.parametrize.register_parametrization(lstm, "weight_hh_l0", DropWeight())
+    lib.nn.utils.parametrize.register_parametrization(lstm, "weight_hh_l1", DropWeight())
+    x = lib.randn(5, 2, 3)
+    counts = []
+    for training in (True, False):
+        lstm.train(training)
+        before = len(calls)
+        out = lstm(x)[0]
+        counts.append(len(calls) - before)
+    return counts, out.detach().numpy(), lib.rand(3).numpy()
+
+
+def test_weight_drop_parametrization_is_read_as_pytorch_reads_it():
+    counts, _, _ = _weight_drop_calls(rg)
+    assert counts == [6, 6]  # hasattr and getattr until the first changed weight, then each weight re-read
+
+
+@needs_torch
+def test_weight_drop_parametrization_vs_torch():
+    ours, theirs = _weight_drop_calls(rg), _weight_drop_calls(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ours[2], theirs[2])  # the generator drew as often

@@ -83,6 +83,72 @@ def test_pack_padded_sequence_refuses_lengths_not_1d_vs_torch(lengths):
     assert messages[1] == messages[0]
 
 
+def _pack_past_the_steps(m, batch_first):
+    """Lengths longer than the padded input: PyTorch packs the steps there are, keeps the batch sizes."""
+    x = m.arange(24.0).view(3, 2, 4)
+    x = (x.transpose(0, 1) if batch_first else x).requires_grad_()
+    return x, m.nn.utils.rnn.pack_padded_sequence(x, m.tensor([5, 1]), batch_first=batch_first)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_pack_padded_sequence_with_lengths_past_the_input(batch_first):
+    x, packed = _pack_past_the_steps(rg, batch_first)
+    assert packed.batch_sizes.tolist() == [2, 1, 1, 1, 1]
+    assert packed.data[:, 0].tolist() == [0.0, 4.0, 8.0, 16.0]
+    with pytest.raises(IndexError) as got:  # its backward cannot put step 3 back
+        packed.data.sum().backward()
+    assert str(got.value) == "select(): index 3 out of range for tensor of size [3, 2, 4] at dimension 0"
+
+
+SHORT_PACKED_LENGTHS = [[4, 3], [5, 1], [6, 2], [4, 4], [5, 5, 2]]
+
+
+def _short_packed_outcomes(m, lengths):
+    """pad_packed_sequence, a GRU and an LSTM given a batch packed from lengths past its 3 steps."""
+    x = m.arange(float(3 * len(lengths) * 2)).view(3, len(lengths), 2)
+    packed = m.nn.utils.rnn.pack_padded_sequence(x, m.tensor(lengths), enforce_sorted=False)
+    calls = [
+        lambda: m.nn.utils.rnn.pad_packed_sequence(packed),
+        lambda: m.nn.GRU(2, 2, bidirectional=True)(packed),
+        lambda: m.nn.LSTM(2, 2)(packed),
+    ]
+    outcomes = []
+    for call in calls:
+        with pytest.raises(RuntimeError) as got:
+            call()
+        outcomes.append(str(got.value))
+    return outcomes
+
+
+def test_short_packed_batches_raise_pytorchs_errors():
+    assert _short_packed_outcomes(rg, [4, 3]) == [
+        "shape '[1, 1, 2]' is invalid for input of size 0",
+        "start (6) + length (1) exceeds dimension size (6).",
+        "start (6) + length (1) exceeds dimension size (6).",
+    ]
+    assert _short_packed_outcomes(rg, [4, 4])[2] == "shape '[4, 2, 2]' is invalid for input of size 12"
+
+
+@needs_torch
+@pytest.mark.parametrize("lengths", SHORT_PACKED_LENGTHS)
+def test_short_packed_batches_vs_torch(lengths):
+    assert _short_packed_outcomes(rg, lengths) == _short_packed_outcomes(torch, lengths)
+
+
+@needs_torch
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_pack_padded_sequence_with_lengths_past_the_input_vs_torch(batch_first):
+    (_, ours), (_, theirs) = _pack_past_the_steps(rg, batch_first), _pack_past_the_steps(torch, batch_first)
+    assert ours.data.tolist() == theirs.data.tolist()
+    assert ours.batch_sizes.tolist() == theirs.batch_sizes.tolist()
+    messages = []
+    for packed in (theirs, ours):
+        with pytest.raises(IndexError) as got:
+            packed.data.sum().backward()
+        messages.append(str(got.value))
+    assert messages[1] == messages[0]
+
+
 @needs_torch
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("side", ["right", "left"])

@@ -92,3 +92,26 @@ def test_zeros_like_and_empty_like_are_empty_sparse_tensors():
 def test_half_precision_sparse_tensors_densify():
     s = _s(rg).half()
     assert s.dtype is rg.float16 and s.to_dense().tolist() == [[0.0, 1.0], [2.0, 0.0]]
+
+
+def test_sparse_embedding_gradient_norm_refusal_is_not_chained():
+    """clip_grad_norm_ over nn.Embedding(sparse=True) gradients: PyTorch's NotImplementedError,
+    without the dense forward's internal refusal shown as its context."""
+    emb = rg.nn.Embedding(4, 2, sparse=True)
+    emb(rg.tensor([1, 2])).sum().backward()
+    missing = "'aten::linalg_vector_norm' with arguments from the 'SparseCPU'"
+    with pytest.raises(NotImplementedError, match=missing) as e:
+        rg.nn.utils.clip_grad_norm_(emb.parameters(), 1.0)
+    assert e.value.__suppress_context__ and e.value.__cause__ is None
+
+
+@needs_torch
+def test_sparse_embedding_gradient_norm_refusal_vs_torch():
+    types = []
+    for m in (torch, rg):
+        emb = m.nn.Embedding(4, 2, sparse=True)
+        emb(m.tensor([1, 2])).sum().backward()
+        with pytest.raises(Exception) as e:
+            m.nn.utils.clip_grad_norm_(emb.parameters(), 1.0)
+        types.append((type(e.value), str(e.value).split(". ")[0]))
+    assert types[1] == types[0]

@@ -369,7 +369,7 @@ def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     """`prim` on sparse COO inputs: the sparse op registered for its name, else PyTorch's error for
     an operator the SparseCPU backend lacks."""
     if not all(isinstance(t, _tt.Tensor) for t in tensors):
-        raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name)) from None  # not chained to the refusal
     if not SPARSE_KERNELS and load_sparse_ops is not None:  # a sparse payload made without them (zeros(layout=))
         load_sparse_ops()
     compressed = [t for t in tensors if type(t._data) is SparseCompressed]
@@ -380,7 +380,7 @@ def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
         return kernel(tensors, attrs)
     valuewise = SPARSE_VALUEWISE.get(prim.name)
     if valuewise is None:
-        raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name)) from None  # not chained to the refusal
     return valuewise(prim, tensors, attrs)
 
 

@@ -129,13 +129,34 @@ def _to_array(data: Any, promoted: dtype | None, target: dtype | None) -> np.nda
     try:
         arr = np.asarray(data)
     except ValueError as e:
-        raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
+        found = _uninferable(data) if target is None else None  # PyTorch infers the dtype before it stores
+        raise found or ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
     if arr.dtype.kind == "f" and _integral(promoted) and (target is None or _integral(target)):
         if target is _dt.uint64:  # ints past int64 ([2**64 - 1, 1]) fit uint64
             return np.asarray(data, dtype=np.uint64)
         # ints only, one past int64 ([2**63, 1]): NumPy reads float64 where PyTorch cannot store them
         raise ValueError("Overflow when unpacking long long")
     return arr
+
+
+def _uninferable(data: Any) -> Exception | None:
+    """PyTorch's dtype inference error for the first item (depth first) that is text or no number.
+
+    PyTorch reads every item's dtype before it checks the lengths, so `[[1, 2], 'a']` and
+    `[[1, 2], None]` raise this rather than a ragged-sequence error.
+    """
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (np.generic, np.ndarray, Tensor)) or type(x) in _PYTHON_NUMBERS:
+            continue
+        if isinstance(x, (str, bytes)):
+            return TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        if isinstance(x, (list, tuple)) or foreign_sequence(x):
+            stack.extend(reversed(list(x)))
+        elif not isinstance(x, (int, float, complex)):  # bool, int, float and complex subclasses are numbers
+            return RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    return None
 
 
 def _integral(dt: dtype | None) -> bool:

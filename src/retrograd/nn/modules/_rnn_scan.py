@@ -141,6 +141,19 @@ def run_layers(
     return x, tuple(stack(kept) for kept in finals)
 
 
+def _refuse_short_packed(mode: str, data: Tensor, batch_sizes: list[int]) -> None:
+    """PyTorch's error: an LSTM with one batch size throughout views the data as (T, B, *), the
+    others narrow it step by step."""
+    if mode == "LSTM" and len(set(batch_sizes)) == 1:
+        shape = [len(batch_sizes), batch_sizes[0], *data.shape[1:]]
+        raise RuntimeError(f"shape '{shape}' is invalid for input of size {data.numel()}")
+    start = 0
+    for n in batch_sizes:
+        if start + n > data.size(0):
+            raise RuntimeError(f"start ({start}) + length ({n}) exceeds dimension size ({data.size(0)}).")
+        start += n
+
+
 def scan_packed(mode: str, data: Tensor, batch_sizes: list[int], state: State,
                 weights: Sequence[Tensor | None], reverse: bool) -> tuple[Tensor, State]:
     """One layer and direction over a packed batch: data (sum(batch_sizes), I) -> packed outputs, last states.
@@ -150,6 +163,8 @@ def scan_packed(mode: str, data: Tensor, batch_sizes: list[int], state: State,
     """
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     assert w_ih is not None and w_hh is not None
+    if sum(batch_sizes) > data.size(0):  # fewer rows than the steps count (lengths past the padded input)
+        _refuse_short_packed(mode, data, batch_sizes)
     xw = project(data.unsqueeze(0), w_ih, b_ih)[0]
     w_hh_t = w_hh.t().contiguous()
     w_hr_t = None if w_hr is None else w_hr.t().contiguous()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+import weakref
 from typing import Any
 
 from ... import ops
@@ -116,6 +117,7 @@ class RNNBase(Module):
         for layer in range(num_layers):
             for direction in range(2 if bidirectional else 1):
                 self._add_layer(layer, direction, device, dtype)
+        self._init_flat_weights()
         self.reset_parameters()
 
     def _add_layer(self, layer: int, direction: int, device: Any, dtype: Any) -> None:
@@ -143,25 +145,43 @@ class RNNBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    @property
-    def _flat_weights(self) -> list[Tensor]:
-        return [getattr(self, name) for name in self._flat_weights_names]
+    # PyTorch keeps the weights forward reads in a list, `_flat_weights`, kept up to date when a
+    # weight is assigned and re-read when an attribute no longer is the weight it last read (a
+    # parametrization, functional_call, higher's fast weights). Reading them as PyTorch does (each
+    # `hasattr` then `getattr`, as often) runs a random parametrization (weight drop) as often.
+    def _init_flat_weights(self) -> None:
+        self._flat_weights = [getattr(self, n) if hasattr(self, n) else None for n in self._flat_weights_names]
+        self._flat_weight_refs = [weakref.ref(w) if w is not None else None for w in self._flat_weights]
 
-    @_flat_weights.setter
-    def _flat_weights(self, weights: list[Tensor]) -> None:
-        # PyTorch keeps a list that forward reads; here forward reads the attributes, so a new list
-        # (higher's patched RNNs assign one after setting their fast weights) sets them by name
-        for name, weight in zip(self._flat_weights_names, weights, strict=True):
-            if getattr(self, name) is not weight:
-                setattr(self, name, weight)
+    def _weights_have_changed(self) -> bool:
+        for ref, name in zip(self._flat_weight_refs, self._flat_weights_names, strict=True):
+            weight = getattr(self, name) if hasattr(self, name) else None
+            if weight is not None and ref is not None and ref() is not weight:
+                return True
+        return False
+
+    def _update_flat_weights(self) -> None:
+        if self._weights_have_changed():
+            self._init_flat_weights()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_flat_weights" in self.__dict__ and name in self._flat_weights_names:
+            self._flat_weights[self._flat_weights_names.index(name)] = value  # as PyTorch's __setattr__
+        super().__setattr__(name, value)
+
+    def _apply(self, fn: Any, recurse: bool = True) -> Module:
+        self._flat_weight_refs = []
+        result = super()._apply(fn, recurse)
+        self._init_flat_weights()
+        return result
 
     def __getstate__(self) -> dict[str, Any]:
-        # PyTorch pickles the list `_flat_weights` (here a property) and its __setstate__ reads it,
-        # so a pickled RNN (a whole model saved) loads in PyTorch too.
-        return {**self.__dict__, "_flat_weights": self._flat_weights}
+        self._update_flat_weights()
+        return {k: v for k, v in self.__dict__.items() if k != "_flat_weight_refs"}
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__({k: v for k, v in state.items() if k not in ("_flat_weights", "_flat_weight_refs")})
+        self._init_flat_weights()
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
@@ -177,8 +197,9 @@ class RNNBase(Module):
         Read as attributes, not from `_parameters`: a weight may be computed (the older
         `nn.utils.weight_norm` sets a plain tensor) or parametrized (`orthogonal(rnn, "weight_hh_l0")`).
         """
+        read = dict(zip(self._flat_weights_names, self._flat_weights, strict=True))
         return [
-            tuple(getattr(self, f"{kind}_l{layer}{'_reverse' if direction else ''}", None) for kind in _KINDS)
+            tuple(read.get(f"{kind}_l{layer}{'_reverse' if direction else ''}") for kind in _KINDS)
             for layer in range(self.num_layers)
             for direction in range(2 if self.bidirectional else 1)
         ]
@@ -264,7 +285,7 @@ class RNNBase(Module):
 
         Under autocast the products cast their operands themselves (and raise there if they must).
         """
-        w = self.weight_hh_l0
+        w = self._flat_weights[1]  # weight_hh_l0, as forward reads it
         if h.dtype == w.dtype or autocast_policy.enabled():
             return
         if self.bias:  # addmm(b_hh, h, W_hhᵀ)
@@ -277,6 +298,7 @@ class RNNBase(Module):
         """Shared forward: returns the output and the final states with the caller's layout."""
         from ..utils.rnn import PackedSequence
 
+        self._update_flat_weights()
         if isinstance(input, PackedSequence):
             return self._run_packed(input, hx)
         input, states, batched = self._batched(input, hx, name)

@@ -161,7 +161,7 @@ def _lengths_list(lengths: Any) -> list[int]:
     return [int(v) for v in lengths.tolist()]
 
 
-def _batch_sizes(lengths: list[int], steps: int) -> list[int]:
+def _batch_sizes(lengths: list[int]) -> list[int]:
     """How many of the (sorted, longest first) sequences run at each step."""
     for i, n in enumerate(lengths):
         if n <= 0:
@@ -174,8 +174,8 @@ def _batch_sizes(lengths: list[int], steps: int) -> list[int]:
                 "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement "
                 "if you do not need ONNX exportability."
             )
-    if lengths and lengths[0] > steps:
-        raise RuntimeError(f"the longest sequence has length {lengths[0]}, but the input has only {steps} steps")
+    # lengths past the input's steps are not refused: PyTorch packs the steps there are (data then
+    # holds fewer rows than the batch sizes count)
     return [sum(1 for n in lengths if n > t) for t in range(lengths[0] if lengths else 0)]
 
 
@@ -208,7 +208,7 @@ def pack_padded_sequence(
     if not enforce_sorted:
         lengths, sorted_indices = ops.sort(lengths, descending=True)
         input = input.index_select(0 if batch_first else 1, sorted_indices)
-    batch, steps = (0, 1) if batch_first else (1, 0)
+    batch = 0 if batch_first else 1
     if lengths.dim() != 1:
         raise RuntimeError(  # PyTorch's lengths are an int64 CPU tensor by now, whatever they came as
             f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D cpu Long tensor"
@@ -218,7 +218,7 @@ def pack_padded_sequence(
             f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.numel()} "
             f"(batch_size={input.size(batch)})"
         )
-    sizes = _batch_sizes(_lengths_list(lengths), input.size(steps))
+    sizes = _batch_sizes(_lengths_list(lengths))
     data = _packed.pack_padded(input, sizes=tuple(sizes), batch_first=batch_first)
     return PackedSequence(data, ops.tensor(sizes, dtype=int64), sorted_indices, None)
 
@@ -253,6 +253,8 @@ def pad_packed_sequence(
             )
         steps = total_length
     data = sequence.data
+    if sum(sizes) > data.size(0):
+        _packed.refuse_short(sizes, data.shape)
     batch = sizes[0] if sizes else 0
     padded = ops.full((steps, batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
     offset = 0
