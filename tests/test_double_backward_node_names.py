@@ -14,8 +14,8 @@ NAMES = ["erf", "erfc", "asinh", "atanh", "exp2", "log2", "log10"]
 
 def _first_and_second(m, name, dtype):
     x = m.tensor([0.3, -0.2, 0.5], dtype=dtype, requires_grad=True)
-    g1, = m.autograd.grad(getattr(m, name)(x).sum(), x, create_graph=True)
-    g2, = m.autograd.grad(g1.sum(), x, create_graph=True)
+    (g1,) = m.autograd.grad(getattr(m, name)(x).sum(), x, create_graph=True)
+    (g2,) = m.autograd.grad(g1.sum(), x, create_graph=True)
     return g1, g2
 
 

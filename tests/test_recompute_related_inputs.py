@@ -16,8 +16,8 @@ def _sdpa_grads(m, causal):
     gen = np.random.default_rng(0)
     q = m.tensor(gen.standard_normal((2, 2, 4, 3)), requires_grad=True)
     o = m.nn.functional.scaled_dot_product_attention(q, q * 2, q + 1, is_causal=causal)
-    g, = m.autograd.grad(o.sum(), q, create_graph=True)
-    plain, = m.autograd.grad(m.nn.functional.scaled_dot_product_attention(q, q * 2, q + 1, is_causal=causal).sum(), q)
+    (g,) = m.autograd.grad(o.sum(), q, create_graph=True)
+    (plain,) = m.autograd.grad(m.nn.functional.scaled_dot_product_attention(q, q * 2, q + 1, is_causal=causal).sum(), q)
     return g.detach().numpy(), plain.numpy()
 
 
@@ -36,8 +36,8 @@ def test_grid_sample_of_a_grid_made_from_the_image():
         grid = img[:, :1].permute(0, 2, 3, 1).tanh().expand(1, 3, 3, 2)
         return rg.nn.functional.grid_sample(img, grid, align_corners=False).pow(2).sum()
 
-    recorded, = rg.autograd.grad(out(), img, create_graph=True)
-    plain, = rg.autograd.grad(out(), img)
+    (recorded,) = rg.autograd.grad(out(), img, create_graph=True)
+    (plain,) = rg.autograd.grad(out(), img)
     np.testing.assert_allclose(recorded.detach().numpy(), plain.numpy(), rtol=1e-12, atol=1e-12)
 
 
