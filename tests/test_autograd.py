@@ -533,6 +533,32 @@ def test_create_graph_grad_is_a_recorded_copy_vs_torch():
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy())
 
 
+def _accumulate_into_recorded_grad(m):
+    # backward(create_graph=True) leaves a recorded .grad; a plain backward then adds into it
+    w = m.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (w**3).sum().backward(create_graph=True)
+    first = w.grad
+    w.grad.sum().backward()
+    return first, w.grad
+
+
+def test_plain_backward_adds_into_a_recorded_grad_in_place():
+    # PyTorch's AccumulateGrad adds in place when grad mode is off (no create_graph), even into a
+    # gradient that carries a graph: .grad stays the same tensor, still recorded as CopyBackwards
+    first, after = _accumulate_into_recorded_grad(rg)
+    assert after is first and type(after.grad_fn).__name__ == "CopyBackwards"
+    np.testing.assert_allclose(after.detach().numpy(), [3.0 + 6.0, 12.0 - 12.0, 0.75 + 3.0])
+
+
+@pytest.mark.pytorch
+def test_plain_backward_adds_into_a_recorded_grad_vs_torch():
+    torch = pytest.importorskip("torch")
+    (f1, a1), (f2, a2) = _accumulate_into_recorded_grad(rg), _accumulate_into_recorded_grad(torch)
+    assert (a1 is f1, repr(a1)) == (a2 is f2, repr(a2))
+
+
 # --- graph shapes ------------------------------------------------------------------------------------
 
 

@@ -445,7 +445,7 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
             leaf._grad = g.detach().clone()
     elif type(old._data) is SparseCOO:  # a new sparse sum (a dense gradient goes first: sparse + dense is refused)
         leaf._grad = old + g if type(g._data) is SparseCOO else g + old
-    elif create_graph or old._requires_grad or type(old._data) is SparseCompressed or type(g._data) is SparseCompressed:
+    elif create_graph or type(old._data) is SparseCompressed or type(g._data) is SparseCompressed:
         leaf._grad = old + _in_layout_of(old, g)  # (a compressed operand: a new sum, dense unless both are)
     elif type(g._data) is SparseCOO:  # into a dense gradient, in place
         sparse_add_into(old._data, g._data)

@@ -22,6 +22,7 @@ from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_com
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import CAST, SAME_INPUT, out_dtype_first, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array, rounded_once, tanh_array
+from .arithmetic import mul_number
 from .clamp_where import gated, where
 from .output_derivatives import sigmoid_backward_array, sigmoid_rule, tanh_backward_array, tanh_rule
 
@@ -168,11 +169,11 @@ _sin, _cos, _tan, _arcsin, _arccos, _arctan, _sinh, _cosh, _arctanh = map(
 #                  name     forward (arrays)                  derivative (tensors)
 exp = _float_unary("exp", lambda xp, a: _exp(xp, a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out,
                   into=lambda xp, a, out: _exp(xp, a, out))
-exp2 = _float_unary("exp2", lambda xp, a: _exp2(xp, a), lambda g, out: g * out * _LN2)  # 2ᵃ ln 2
+exp2 = _float_unary("exp2", lambda xp, a: _exp2(xp, a), lambda g, out: mul_number.scalar(g * out, _LN2))  # 2ᵃ ln 2
 expm1 = _float_unary("expm1", lambda xp, a: _expm1(xp, a), lambda g, out: g * (out + 1))  # eᵃ
 log = _float_unary("log", lambda xp, a: _log(xp, a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
-log2 = _float_unary("log2", lambda xp, a: _log2(xp, a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
-log10 = _float_unary("log10", lambda xp, a: _log10(xp, a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
+log2 = _float_unary("log2", lambda xp, a: _log2(xp, a), lambda g, a: g / mul_number.scalar(a, _LN2))  # 1/(a ln 2)
+log10 = _float_unary("log10", lambda xp, a: _log10(xp, a), lambda g, a: g / mul_number.scalar(a, _LN10))  # 1/(a ln 10)
 log1p = _float_unary("log1p", lambda xp, a: _log1p(xp, a), lambda g, a: g / (a + 1), "Log1PBackward0")  # 1/(1+a)
 sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))  # 1/(2√a)
 rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out**3))  # -a^(-3/2)/2
@@ -188,19 +189,19 @@ tanh = _float_unary(
     "tanh", lambda xp, a: tanh_array(xp, a), tanh_rule,
     array_rule=lambda xp, g, out: tanh_backward_array(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
-asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g * (a * a + 1).rsqrt())  # 1/√(a²+1)
+asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g * (a.pow(2) + 1).rsqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g * (a * a - 1).rsqrt())  # 1/√(a²-1)
-atanh = _float_unary("atanh", lambda xp, a: _arctanh(xp, a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
+atanh = _float_unary("atanh", lambda xp, a: _arctanh(xp, a), lambda g, a: g / (1 - a.pow(2)))  # 1/(1-a²)
 sigmoid = _float_unary(
     "sigmoid", lambda xp, a: _sigmoid(xp, a), sigmoid_rule,
     array_rule=lambda xp, g, out: sigmoid_backward_array(xp, g, out),
 )  # σ(1-σ)
 erf = _float_unary(
-    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp()),
+    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a.pow(2)).exp()),
     real_only=_no_complex_kernel("erf_vml_cpu"),
 )  # 2/√π e^(-a²)
 erfc = _float_unary(
-    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp()),
+    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a.pow(2)).exp()),
     real_only=_no_complex_kernel("erfc_vml_cpu"),
 )  # -2/√π e^(-a²)
 erfinv = _float_unary(

@@ -33,8 +33,11 @@ def differentiate(composed: Callable[..., Any], inputs: Sequence[Tensor], grads:
     # and its gradients leave without their graph
     keep_graph = state.enabled
     with enable_grad():
+        # each input enters through its own alias: a gradient w.r.t. the input itself would also count
+        # the paths through the other inputs made from it (sdpa(q, 2 * q, q + 1)'s k and v)
         leaves = [
-            t if t.requires_grad or not t.is_floating_point() else t.detach()._set_requires_grad() for t in inputs
+            t.view_as(t) if t.requires_grad else t.detach()._set_requires_grad() if t.is_floating_point() else t
+            for t in inputs
         ]
         wanted = [t for t in leaves if t.is_floating_point()]
         outs = composed(*leaves)
