@@ -120,45 +120,51 @@ class _Region:
         return t.detach()
 
 
-# The leaves transforms make for inputs that did not require grad (and jacfwd's dummy cotangents),
-# by id, with a weak reference that proves the id still names that tensor. An inner transform that
-# keeps its graph for an outer one (`jacrev(jacrev(f, argnums=1), argnums=0)`) hands back results
-# that still reach its own leaf; no caller can differentiate w.r.t. it, so it is no closure tensor.
-_private_leaves: dict[int, weakref.ref] = {}
+def _remember(registry: dict, t: Tensor, value: Any = None) -> None:
+    """Note `t` in `registry` by id, with `value`, for as long as `t` lives (the weak reference
+    stored with it proves that the id still names `t`)."""
+    key = id(t)
+
+    def forget(ref: weakref.ref) -> None:
+        entry = registry.get(key)
+        if entry is not None and entry[0] is ref:
+            del registry[key]
+
+    registry[key] = (weakref.ref(t, forget), value)
+
+
+def _recalled(registry: dict, t: Tensor) -> tuple | None:
+    """`t`'s (reference, value) entry in `registry`, or None."""
+    entry = registry.get(id(t))
+    return entry if entry is not None and entry[0]() is t else None
+
+
+# The leaves transforms make for inputs that did not require grad (and jacfwd's dummy cotangents).
+# An inner transform that keeps its graph for an outer one (`jacrev(jacrev(f, argnums=1), argnums=0)`)
+# hands back results that still reach its own leaf; no caller can differentiate w.r.t. it, so it is
+# no closure tensor.
+_private_leaves: dict[int, tuple] = {}
 
 
 def _private_leaf(t: Tensor) -> Tensor:
     """`t` made a leaf that requires grad, remembered as a transform's own."""
-    key = id(t._set_requires_grad())
-
-    def forget(ref: weakref.ref) -> None:
-        if _private_leaves.get(key) is ref:
-            del _private_leaves[key]
-
-    _private_leaves[key] = weakref.ref(t, forget)
+    _remember(_private_leaves, t._set_requires_grad())
     return t
 
 
 def _is_private_leaf(t: Tensor) -> bool:
-    ref = _private_leaves.get(id(t))
-    return ref is not None and ref() is t
+    return _recalled(_private_leaves, t) is not None
 
 
-# The views a transform makes of inputs that require grad (its leaves for them), by id: the weak
-# reference proves the id, and the input is what PyTorch shows when printing the view unwrapped.
-_entry_views: dict[int, tuple[weakref.ref, Tensor]] = {}
+# The views a transform makes of inputs that require grad (its leaves for them), each with its input:
+# what PyTorch shows when printing the view unwrapped.
+_entry_views: dict[int, tuple] = {}
 
 
 def _entry_view(x: Tensor) -> Tensor:
     """A view of `x` for the function to differentiate against, remembered as a transform's own."""
     p = x.view_as(x)
-    key = id(p)
-
-    def forget(ref: weakref.ref) -> None:
-        if key in _entry_views and _entry_views[key][0] is ref:
-            del _entry_views[key]
-
-    _entry_views[key] = (weakref.ref(p, forget), x)
+    _remember(_entry_views, p, x)
     return p
 
 
@@ -166,7 +172,7 @@ def _outer_face(t: Tensor) -> Tensor | None:
     """The tensor whose autograd state PyTorch prints for `t` unwrapped from every transform (None:
     none): the input itself for a transform's view of it; else `t` where it reaches a tensor that
     requires grad outside the transforms (a closure tensor, an input that did)."""
-    while (entry := _entry_views.get(id(t))) is not None and entry[0]() is t:
+    while (entry := _recalled(_entry_views, t)) is not None:
         t = entry[1]
     if _is_private_leaf(t):
         return None
